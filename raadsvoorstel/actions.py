@@ -1,0 +1,275 @@
+"""Every write the application makes, one function each.
+
+Each action checks who may do it, runs in one transaction, and leaves its history:
+transitions are logged by django-fsm-log (who, when, from, to, why), text changes by
+django-simple-history. Views and commands call these; they never `save()` a proposal
+after a transition themselves.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+from django_fsm_log.helpers import FSMLogDescriptor
+
+from . import permissions
+from .interchange import DecisionDocument, ProposalDocument
+from .models import (
+    Amendment,
+    AmendmentChange,
+    Attachment,
+    Decision,
+    DecisionPoint,
+    MemberVote,
+    Municipality,
+    Proposal,
+    Result,
+    Section,
+    Signature,
+    State,
+    User,
+    WorkflowError,
+)
+
+
+def _changed_meanwhile(proposal: Proposal) -> WorkflowError:
+    proposal.refresh_from_db()
+    return WorkflowError(
+        _(
+            "Iemand anders heeft dit voorstel intussen gewijzigd; de status is nu “%(state)s”. "
+            "Er is niets veranderd."
+        )
+        % {"state": proposal.get_state_display()}
+    )
+
+
+def _lock(proposal: Proposal) -> None:
+    """Hold the proposal's row until the transaction ends; refuse if it moved meanwhile.
+
+    The lock serialises actions on one proposal (two signers at once both see each
+    other's signature); ConcurrentTransitionMixin's check on save is the second guard.
+    """
+    stored_state = (
+        Proposal.objects.select_for_update().filter(pk=proposal.pk).values_list("state", flat=True).first()
+    )
+    if stored_state != proposal.state:
+        raise _changed_meanwhile(proposal)
+
+
+def _check_transition(proposal: Proposal, name: str, by: User) -> None:
+    """Raise the reason, in the griffie's words, why `by` cannot make this transition now."""
+    transition = getattr(proposal, name)._django_fsm.get_transition(proposal.state)
+    if transition is None:
+        raise WorkflowError(
+            _("Dat kan niet bij een voorstel met de status “%(state)s”.")
+            % {"state": proposal.get_state_display()}
+        )
+    if not transition.has_perm(proposal, by):
+        raise PermissionDenied(_("U hebt niet de rol die deze stap mag zetten bij dit voorstel."))
+    for condition in transition.conditions:
+        if not condition(proposal):
+            raise WorkflowError(condition.message)
+
+
+def _transition(proposal: Proposal, name: str, *, by: User, reason: str = "") -> None:
+    """Run one transition inside the caller's transaction, with its log entry."""
+    _check_transition(proposal, name, by)
+    with FSMLogDescriptor(proposal, "by", by), FSMLogDescriptor(proposal, "description", reason):
+        getattr(proposal, name)(by=by, reason=reason)
+    # The text did not change: no field-history row for a change of state.
+    proposal.skip_history_when_saving = True
+    try:
+        proposal.save()
+    except ConcurrentTransition:
+        raise _changed_meanwhile(proposal) from None
+    finally:
+        del proposal.skip_history_when_saving
+
+
+def _transition_action(name: str, doc: str):
+    def action(proposal: Proposal, *, by: User, reason: str = "") -> None:
+        try:
+            with transaction.atomic():
+                _lock(proposal)
+                _transition(proposal, name, by=by, reason=reason)
+        except (WorkflowError, PermissionDenied):
+            proposal.refresh_from_db()
+            raise
+
+    action.__name__ = action.__qualname__ = f"{name}_proposal"
+    action.__doc__ = doc
+    return action
+
+
+submit_proposal = _transition_action(
+    "submit", "Put a concept before the council (griffie); its text is frozen from then on."
+)
+return_proposal_to_concept = _transition_action(
+    "return_to_concept", "Take a proposal back from the council before it decides (griffie, with a reason)."
+)
+withdraw_proposal = _transition_action(
+    "withdraw", "Withdraw a proposal that the council has not decided on (griffie, with a reason)."
+)
+record_rbop_adoption = _transition_action(
+    "record_rbop_adoption",
+    "The regional body adopted the plan this signed proposal answered (RBOP-secretaris).",
+)
+
+
+def record_decision(proposal: Proposal, decision: DecisionDocument, *, by: User) -> Decision:
+    """Store the council's decision and move the proposal to `advised` or `rejected`.
+
+    The decision arrives checked (by the interchange parser now, by the meeting's own
+    records in the council issue). Nothing is stored if the transition is refused.
+    """
+    name = "reject" if decision.result == Result.VERWORPEN else "record_advice"
+    try:
+        with transaction.atomic():
+            _lock(proposal)
+            transition = getattr(proposal, name)._django_fsm.get_transition(proposal.state)
+            if transition is not None and not transition.has_perm(proposal, by):
+                raise PermissionDenied(_("U hebt niet de rol die het besluit van de raad mag vastleggen."))
+            stored = _store_decision(proposal, decision)
+            _transition(proposal, name, by=by)
+    except (WorkflowError, PermissionDenied):
+        proposal.refresh_from_db()
+        raise
+    return stored
+
+
+def sign_decision(proposal: Proposal, *, by: User, date: datetime.date | None = None) -> Signature:
+    """Sign the raadsbesluit as voorzitter or griffier (art. 32a); the second signature
+    moves the proposal to `signed`."""
+    try:
+        with transaction.atomic():
+            _lock(proposal)
+            # Who signs is read as configured now, not as the caller's copy remembers it.
+            proposal.municipality = Municipality.objects.get(pk=proposal.municipality_id)
+            role = permissions.signing_role(by, proposal.municipality)
+            if role is None:
+                raise PermissionDenied(_("Alleen de voorzitter en de griffier ondertekenen een raadsbesluit."))
+            if proposal.state != State.ADVISED:
+                raise WorkflowError(
+                    _("Alleen een besluit met de status “Advies uitgebracht” kan worden ondertekend.")
+                )
+            decision = proposal.decision
+            if decision.signatures.filter(role=role).exists():
+                raise WorkflowError(_("De %(role)s heeft dit besluit al ondertekend.") % {"role": role})
+            signature = Signature.objects.create(
+                decision=decision,
+                role=role,
+                name=by.display_name,
+                user=by,
+                date=date or timezone.localdate(),
+            )
+            if decision.signatures.count() == 2:
+                _transition(proposal, "complete_signing", by=by)
+    except (WorkflowError, PermissionDenied):
+        proposal.refresh_from_db()
+        raise
+    return signature
+
+
+# --- Import ---
+
+
+@transaction.atomic
+def import_proposals(documents: list[ProposalDocument], *, replace: bool = False) -> list[Proposal]:
+    """Store checked documents (see interchange.parse_documents), all or none.
+
+    With `replace`, a stored concept with the same number gives way to the document.
+    A document past `concept` is stored with its recorded state directly: its history
+    happened elsewhere, and no transition is logged for it here.
+    """
+    stored = []
+    for document in documents:
+        if replace:
+            existing = Proposal.objects.filter(
+                municipality=document.municipality, number=document.number, state=State.CONCEPT
+            )
+            for proposal in existing:
+                proposal.delete()
+        stored.append(_store_document(document))
+    return stored
+
+
+def _store_document(document: ProposalDocument) -> Proposal:
+    proposal = Proposal.objects.create(
+        municipality=document.municipality,
+        number=document.number,
+        subject=document.subject,
+        proposer=document.proposer,
+        date=document.date,
+        legal_basis=document.legal_basis,
+        regional_plan=document.regional_plan,
+    )
+    for position, (heading, body) in enumerate(document.sections, start=1):
+        Section.objects.create(proposal=proposal, position=position, heading=heading, body=body)
+    for position, text in enumerate(document.decision_points, start=1):
+        DecisionPoint.objects.create(proposal=proposal, position=position, text=text)
+    for position, attachment in enumerate(document.attachments, start=1):
+        Attachment.objects.create(
+            proposal=proposal,
+            position=position,
+            title=attachment.title,
+            sha256=attachment.sha256,
+            size=attachment.size,
+        )
+    proposal.themes.set(document.themes)
+    if document.decision is not None:
+        _store_decision(proposal, document.decision)
+    if document.state != State.CONCEPT:
+        # The text is written as a concept (the freeze allows it); then the state is set.
+        Proposal.objects.filter(pk=proposal.pk).update(state=document.state)
+        proposal.refresh_from_db()
+    return proposal
+
+
+def _store_decision(proposal: Proposal, document: DecisionDocument) -> Decision:
+    decision = Decision.objects.create(
+        proposal=proposal,
+        meeting_date=document.meeting_date,
+        result=document.result,
+        advice=document.advice,
+        advice_text=document.advice_text,
+        vote_mode=document.vote_mode,
+        votes_for=document.votes_for,
+        votes_against=document.votes_against,
+    )
+    MemberVote.objects.bulk_create(
+        MemberVote(decision=decision, position=position, name=m.name, party=m.party, vote=m.vote)
+        for position, m in enumerate(document.member_votes, start=1)
+    )
+    for position, amendment in enumerate(document.amendments, start=1):
+        stored = Amendment.objects.create(
+            decision=decision,
+            position=position,
+            title=amendment.title,
+            submitters=amendment.submitters,
+            result=amendment.result,
+        )
+        AmendmentChange.objects.bulk_create(
+            AmendmentChange(amendment=stored, point=point, text=text) for point, text in amendment.changes
+        )
+    for signature in document.signatures:
+        Signature.objects.create(
+            decision=decision, role=signature.role, name=signature.name, date=signature.date
+        )
+    return decision
+
+
+# --- Municipalities ---
+
+
+def add_municipality(code: str, name: str, *, seats: int) -> Municipality:
+    """Onboard a municipality; `ValidationError` (in Dutch) for a wrong code, a duplicate
+    or a council size outside 9 to 45 seats."""
+    municipality = Municipality(code=code, name=name, seats=seats)
+    municipality.full_clean()
+    municipality.save()
+    return municipality

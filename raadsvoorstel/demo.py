@@ -1,0 +1,100 @@
+"""The quick start's world: Bloemendaal, the RBOP and its plan, the IMV themes, the
+proposal from the seed, and one demo account per role.
+
+Loading is idempotent: what exists is kept, so `make run` can run again and again
+without losing what was done in the app.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from . import actions
+from .interchange import parse_documents
+from .models import Municipality, Proposal, RegionalBody, RegionalPlan, Role, Theme, User
+
+FIXTURES = settings.BASE_DIR / "fixtures"
+
+# Demo only: printed by `make run` and written in the README. Never use these anywhere real.
+DEMO_PASSWORD = "demo-raadsvoorstel"
+DEMO_USERS = [
+    # username, first name, last name, role
+    ("griffie", "Sanne", "de Wit", Role.GRIFFIEMEDEWERKER),
+    ("griffier", "Marieke", "Janssen", Role.GRIFFIER),
+    ("voorzitter", "Pieter", "van Dam", Role.VOORZITTER),
+    ("raadslid", "Fatima", "El Amrani", Role.RAADSLID),
+    ("rbop", "Kees", "Visser", Role.RBOP_SECRETARIS),
+]
+
+
+@transaction.atomic
+def load_reference_data(path: Path = FIXTURES / "reference.json") -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for item in data["municipalities"]:
+        Municipality.objects.get_or_create(
+            code=item["code"], defaults={"name": item["name"], "seats": item["seats"]}
+        )
+    for item in data["regional_bodies"]:
+        body, _ = RegionalBody.objects.get_or_create(code=item["code"], defaults={"name": item["name"]})
+        body.municipalities.add(*Municipality.objects.filter(code__in=item["municipalities"]))
+    for item in data["regional_plans"]:
+        RegionalPlan.objects.get_or_create(
+            code=item["code"],
+            defaults={
+                "title": item["title"],
+                "regional_body": RegionalBody.objects.get(code=item["regional_body"]),
+                "adoption_date": datetime.date.fromisoformat(item["adoption_date"]),
+            },
+        )
+    for position, item in enumerate(data["themes"], start=1):
+        theme, _ = Theme.objects.get_or_create(
+            name=item["name"],
+            parent=None,
+            defaults={"position": position, "is_pending": item.get("pending", False)},
+        )
+        for child_position, name in enumerate(item["children"], start=1):
+            Theme.objects.get_or_create(name=name, parent=theme, defaults={"position": child_position})
+
+
+@transaction.atomic
+def create_demo_users(municipality_code: str = "GM0377", body_code: str = "rbop-noord-holland") -> list[User]:
+    """One account per role; returns the ones created now."""
+    municipality = Municipality.objects.get(code=municipality_code)
+    body = RegionalBody.objects.get(code=body_code)
+    created = []
+    for username, first_name, last_name, role in DEMO_USERS:
+        if User.objects.filter(username=username).exists():
+            continue
+        user = User(username=username, first_name=first_name, last_name=last_name, role=role)
+        if role == Role.RBOP_SECRETARIS:
+            user.regional_body = body
+        else:
+            user.municipality = municipality
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        created.append(user)
+    if not User.objects.filter(username="beheer").exists():
+        created.append(User.objects.create_superuser("beheer", password=DEMO_PASSWORD, first_name="Beheer"))
+    # The signatories the raadsbesluit names, where none are configured yet.
+    municipality.voorzitter = municipality.voorzitter or User.objects.get(username="voorzitter")
+    municipality.griffier = municipality.griffier or User.objects.get(username="griffier")
+    municipality.save()
+    return created
+
+
+def load_demo_proposals(directory: Path = FIXTURES / "proposals") -> list[Proposal]:
+    """Import each fixture proposal that is not stored yet."""
+    missing = []
+    for path in sorted(directory.glob("*.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        stored = Proposal.objects.filter(
+            municipality__code=document["municipality"]["code"], number=document["number"]
+        )
+        if not stored.exists():
+            missing.append((str(path.relative_to(settings.BASE_DIR)), path.read_text(encoding="utf-8")))
+    return actions.import_proposals(parse_documents(missing)) if missing else []

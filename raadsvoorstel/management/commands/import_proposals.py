@@ -1,0 +1,46 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
+
+from raadsvoorstel import actions
+from raadsvoorstel.interchange import InvalidDocuments, parse_documents
+
+
+class Command(BaseCommand):
+    help = (
+        "Importeer raadsvoorstellen in het formaat raadsvoorstel/1: een voorstel of een lijst "
+        "per bestand. Alles of niets: bij een fout wordt niets opgeslagen."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Vervang een opgeslagen voorstel met hetzelfde nummer als het nog een concept is.",
+        )
+
+    def handle(self, *files, replace: bool, **options):
+        sources = []
+        for name in files:
+            try:
+                sources.append((name, Path(name).read_text(encoding="utf-8")))
+            except (OSError, UnicodeDecodeError) as error:
+                self.stderr.write(f"{name}: kan het bestand niet lezen ({error})")
+        if len(sources) < len(files):
+            raise CommandError("Niets geïmporteerd.")
+        try:
+            proposals = actions.import_proposals(parse_documents(sources, replace=replace), replace=replace)
+        except InvalidDocuments as invalid:
+            for error in invalid.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{len(invalid.errors)} fout(en); niets geïmporteerd.") from None
+        except IntegrityError as error:
+            # Someone stored the same number between our check and our write.
+            raise CommandError(f"Niets geïmporteerd: {error}") from None
+        for proposal in proposals:
+            self.stdout.write(
+                f"{proposal.municipality.code} {proposal.number}: {proposal.get_state_display()}"
+            )
+        self.stdout.write(f"{len(proposals)} voorstel(len) geïmporteerd.")

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from raadsvoorstel import demo
+
+
+class Command(BaseCommand):
+    help = "Laad de demo: gemeente Bloemendaal, het IMV, het voorstel 2023000853 en demo-accounts."
+
+    def handle(self, **options):
+        demo.load_reference_data()
+        users = demo.create_demo_users()
+        proposals = demo.load_demo_proposals()
+        for proposal in proposals:
+            self.stdout.write(f"Voorstel {proposal.number} ({proposal.municipality}) geladen.")
+        if users:
+            self.stdout.write("Demo-accounts (alleen voor de demo), wachtwoord " + demo.DEMO_PASSWORD + ":")
+            for user in users:
+                role = user.get_role_display() if user.role else "beheerder"
+                self.stdout.write(f"  {user.username:<12} {role}")

@@ -1,0 +1,711 @@
+"""The domain: municipalities and their people, themes, regional plans, proposals and
+the council's decision on them.
+
+The workflow's transitions live on `Proposal` and only move its state; every write
+that goes with a transition (saving, the history row, side effects) is done by the
+functions in `actions.py`.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+MIN_SEATS = 9  # Gemeentewet art. 8: the smallest council
+MAX_SEATS = 45  # ... and the largest
+
+cbs_code_validator = RegexValidator(
+    r"^GM\d{4}\Z",
+    _("Een CBS-code is GM gevolgd door vier cijfers, zoals GM0377."),
+)
+
+
+class Role(models.TextChoices):
+    GRIFFIEMEDEWERKER = "griffiemedewerker", _("griffiemedewerker")
+    GRIFFIER = "griffier", _("griffier")
+    VOORZITTER = "voorzitter", _("voorzitter")
+    RAADSLID = "raadslid", _("raadslid")
+    RBOP_SECRETARIS = "rbop_secretaris", _("RBOP-secretaris")
+
+
+class Municipality(models.Model):
+    code = models.CharField(_("CBS-code"), max_length=6, unique=True, validators=[cbs_code_validator])
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+    seats = models.PositiveSmallIntegerField(
+        _("aantal raadszetels"),
+        validators=[MinValueValidator(MIN_SEATS), MaxValueValidator(MAX_SEATS)],
+    )
+    voorzitter = models.ForeignKey(
+        "User",
+        verbose_name=_("voorzitter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    acting_voorzitter = models.ForeignKey(
+        "User",
+        verbose_name=_("waarnemend voorzitter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    griffier = models.ForeignKey(
+        "User",
+        verbose_name=_("griffier"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    deputy_griffier = models.ForeignKey(
+        "User",
+        verbose_name=_("plaatsvervangend griffier"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("gemeente")
+        verbose_name_plural = _("gemeenten")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(seats__gte=MIN_SEATS, seats__lte=MAX_SEATS),
+                name="municipality_seats_in_legal_range",
+                violation_error_message=_("Een gemeenteraad heeft 9 tot en met 45 zetels."),
+            ),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^GM[0-9]{4}$"),
+                name="municipality_code_is_cbs_code",
+                violation_error_message=cbs_code_validator.message,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegionalBody(models.Model):
+    """A body of several municipalities, such as the RBOP of a police unit."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    municipalities = models.ManyToManyField(
+        Municipality, verbose_name=_("gemeenten"), related_name="regional_bodies", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("regionaal orgaan")
+        verbose_name_plural = _("regionale organen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person with one role, in one municipality or one regional body."""
+
+    role = models.CharField(_("rol"), max_length=30, choices=Role.choices, blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("gemeente"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    regional_body = models.ForeignKey(
+        RegionalBody,
+        verbose_name=_("regionaal orgaan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role="", municipality__isnull=True, regional_body__isnull=True)
+                    | Q(role="rbop_secretaris", municipality__isnull=True, regional_body__isnull=False)
+                    | (
+                        Q(role__in=["griffiemedewerker", "griffier", "voorzitter", "raadslid"])
+                        & Q(municipality__isnull=False, regional_body__isnull=True)
+                    )
+                ),
+                name="user_role_matches_organisation",
+                violation_error_message=_(
+                    "Een RBOP-secretaris hoort bij een regionaal orgaan, elke andere rol bij "
+                    "een gemeente; een gebruiker zonder rol hoort bij geen van beide."
+                ),
+            ),
+        ]
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Theme(models.Model):
+    """A theme or, one level down, a sub-theme (deelthema)."""
+
+    name = models.CharField(_("naam"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("hoofdthema"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    position = models.PositiveIntegerField(_("volgorde"), default=0)
+    is_pending = models.BooleanField(
+        _("in uitwerking"),
+        default=False,
+        help_text=_("Het thema wordt nog uitgewerkt, zoals Zorg en Veiligheid in het IMV."),
+    )
+
+    class Meta:
+        verbose_name = _("thema")
+        verbose_name_plural = _("thema's")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent__isnull=True), name="theme_root_name_unique"
+            ),
+            models.UniqueConstraint(fields=["parent", "name"], name="theme_name_unique_in_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.path
+
+    @property
+    def path(self) -> str:
+        """`Thema` or `Thema/Deelthema`, as the interchange format writes it."""
+        return f"{self.parent.name}/{self.name}" if self.parent_id else self.name
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": _("Een deelthema kan zelf geen deelthema's hebben.")})
+        if not self.parent_id and "/" in self.name:
+            # A slash separates theme and sub-theme in `theme/subtheme` paths.
+            raise ValidationError({"name": _("De naam van een hoofdthema bevat geen '/'.")})
+
+
+class RegionalPlan(models.Model):
+    """A plan of a regional body, such as the IMV, on which every member council is heard."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    title = models.CharField(_("titel"), max_length=300)
+    regional_body = models.ForeignKey(
+        RegionalBody,
+        verbose_name=_("regionaal orgaan"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
+    adoption_date = models.DateField(
+        _("vergadering voor vaststelling"),
+        null=True,
+        blank=True,
+        help_text=_("De vergadering waarin het regionaal orgaan het plan vaststelt."),
+    )
+
+    class Meta:
+        verbose_name = _("regionaal plan")
+        verbose_name_plural = _("regionale plannen")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Proposer(models.TextChoices):
+    BURGEMEESTER = "burgemeester", _("burgemeester")
+    COLLEGE = "college", _("college van burgemeester en wethouders")
+    PRESIDIUM = "presidium", _("presidium")
+    RAADSLID = "raadslid", _("raadslid")
+
+
+class State(models.TextChoices):
+    CONCEPT = "concept", _("Concept")
+    COUNCIL_ADVICE = "council_advice", _("Bij de raad")
+    ADVISED = "advised", _("Advies uitgebracht")
+    SIGNED = "signed", _("Ondertekend")
+    RBOP_ADOPTED = "rbop_adopted", _("Vastgesteld door RBOP")
+    WITHDRAWN = "withdrawn", _("Ingetrokken")
+    REJECTED = "rejected", _("Verworpen")
+
+
+class WorkflowError(Exception):
+    """A transition that is not allowed now, with the reason in the interface's words."""
+
+
+class TextFrozen(WorkflowError):
+    """The text of a proposal past `concept` was about to change."""
+
+
+def _condition(message: str):
+    """Attach the message the griffie sees when this transition condition fails."""
+
+    def decorate(func):
+        func.message = message
+        return func
+
+    return decorate
+
+
+@_condition(_("Een voorstel zonder beslispunten kan niet naar de raad."))
+def has_decision_points(proposal: Proposal) -> bool:
+    return proposal.decision_points.exists()
+
+
+@_condition(_("Er is al een besluit vastgelegd; het voorstel kan niet meer terug naar concept."))
+def has_no_decision(proposal: Proposal) -> bool:
+    return not Decision.objects.filter(proposal=proposal).exists()
+
+
+@_condition(_("Er is geen aangenomen besluit van de raad vastgelegd."))
+def has_adopting_decision(proposal: Proposal) -> bool:
+    return Decision.objects.filter(proposal=proposal, result=Result.AANGENOMEN).exists()
+
+
+@_condition(_("Er is geen besluit van de raad vastgelegd waarin het voorstel is verworpen."))
+def has_rejecting_decision(proposal: Proposal) -> bool:
+    return Decision.objects.filter(proposal=proposal, result=Result.VERWORPEN).exists()
+
+
+@_condition(_("Het raadsbesluit is pas ondertekend als voorzitter én griffier hebben getekend."))
+def has_both_signatures(proposal: Proposal) -> bool:
+    roles = set(Signature.objects.filter(decision__proposal=proposal).values_list("role", flat=True))
+    return roles == {SignatureRole.VOORZITTER, SignatureRole.GRIFFIER}
+
+
+@_condition(_("Dit voorstel hoort niet bij een regionaal plan."))
+def answers_regional_plan(proposal: Proposal) -> bool:
+    return proposal.regional_plan_id is not None
+
+
+def _allowed(rule: str):
+    """The transition's permission: the role rule in permissions.py, tested on this proposal.
+
+    django-fsm-2 would fall back to `user.has_perm(perm)` without the object, and a
+    superuser passes every has_perm; a rule tested directly sees the proposal and
+    grants nobody a role they do not have.
+    """
+
+    def check(proposal: Proposal, user: User) -> bool:
+        return rules.test_rule(f"proposal.{rule}", user, proposal)
+
+    return check
+
+
+def _require_reason(reason: str) -> None:
+    if not reason or not reason.strip():
+        raise WorkflowError(_("Geef een reden op."))
+
+
+class ProposalQuerySet(models.QuerySet):
+    def for_municipality(self, municipality: Municipality) -> ProposalQuerySet:
+        return self.filter(municipality=municipality)
+
+    def with_document(self) -> ProposalQuerySet:
+        """Everything the interchange format holds, in a fixed number of queries."""
+        return self.select_related("municipality", "regional_plan", "decision").prefetch_related(
+            "sections",
+            "decision_points",
+            "attachments",
+            models.Prefetch("themes", queryset=Theme.objects.select_related("parent")),
+            "decision__member_votes",
+            "decision__amendments__changes",
+            "decision__signatures",
+        )
+
+
+# The fields that make up the text of a proposal; frozen once it leaves `concept`.
+FROZEN_FIELDS = ("number", "subject", "proposer", "date", "legal_basis", "regional_plan_id")
+
+
+class Proposal(ConcurrentTransitionMixin, models.Model):
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("gemeente"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    number = models.CharField(_("registratienummer"), max_length=40)
+    subject = models.CharField(_("onderwerp"), max_length=300)
+    proposer = models.CharField(_("indiener"), max_length=20, choices=Proposer.choices)
+    date = models.DateField(_("datum"))
+    legal_basis = models.JSONField(
+        _("gelet op"),
+        default=list,
+        blank=True,
+        help_text=_("De wettelijke grondslag, één bepaling per regel."),
+    )
+    themes = models.ManyToManyField(Theme, verbose_name=_("thema's"), blank=True, related_name="proposals")
+    regional_plan = models.ForeignKey(
+        RegionalPlan,
+        verbose_name=_("regionaal plan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    state = FSMField(_("status"), default=State.CONCEPT, choices=State.choices, protected=True, max_length=20)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
+
+    # The state's history is django-fsm-log's StateLog, with who, when and why.
+    history = HistoricalRecords(excluded_fields=["state", "created_at", "updated_at"])
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("raadsvoorstel")
+        verbose_name_plural = _("raadsvoorstellen")
+        ordering = ["-date", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "number"],
+                name="proposal_number_unique_in_municipality",
+                violation_error_message=_("Deze gemeente heeft al een voorstel met dit nummer."),
+            ),
+        ]
+        permissions = [("view_all_proposals", _("Kan alle raadsvoorstellen zien"))]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            self._refuse_change_to_frozen_text()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        # A proposal that went to the council is part of the record: it is withdrawn, never deleted.
+        stored = Proposal.objects.filter(pk=self.pk).values_list("state", flat=True).first()
+        if stored not in (None, State.CONCEPT):
+            raise TextFrozen(_("Alleen een concept kan worden verwijderd; trek het voorstel anders in."))
+        return super().delete(*args, **kwargs)
+
+    def _refuse_change_to_frozen_text(self) -> None:
+        stored = Proposal.objects.filter(pk=self.pk).values("state", *FROZEN_FIELDS).first()
+        if stored is None or stored.pop("state") == State.CONCEPT:
+            return
+        if any(getattr(self, name) != value for name, value in stored.items()):
+            raise TextFrozen(_("De tekst van een voorstel dat niet meer in concept is, ligt vast."))
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state == State.CONCEPT
+
+    # --- Transitions: they only move the state; see actions.py for the writes. ---
+
+    @transition(
+        field=state,
+        source=State.CONCEPT,
+        target=State.COUNCIL_ADVICE,
+        conditions=[has_decision_points],
+        permission=_allowed("submit"),
+    )
+    def submit(self, *, by: User, reason: str = "") -> None:
+        """Put the proposal before the council; from here its text is frozen."""
+
+    @transition(
+        field=state,
+        source=State.COUNCIL_ADVICE,
+        target=State.CONCEPT,
+        conditions=[has_no_decision],
+        permission=_allowed("return_to_concept"),
+    )
+    def return_to_concept(self, *, by: User, reason: str = "") -> None:
+        _require_reason(reason)
+
+    @transition(
+        field=state,
+        source=[State.CONCEPT, State.COUNCIL_ADVICE],
+        target=State.WITHDRAWN,
+        conditions=[has_no_decision],
+        permission=_allowed("withdraw"),
+    )
+    def withdraw(self, *, by: User, reason: str = "") -> None:
+        _require_reason(reason)
+
+    @transition(
+        field=state,
+        source=State.COUNCIL_ADVICE,
+        target=State.ADVISED,
+        conditions=[has_adopting_decision],
+        permission=_allowed("record_decision"),
+    )
+    def record_advice(self, *, by: User, reason: str = "") -> None:
+        """The council adopted the proposal; its decision is recorded."""
+
+    @transition(
+        field=state,
+        source=State.COUNCIL_ADVICE,
+        target=State.REJECTED,
+        conditions=[has_rejecting_decision],
+        permission=_allowed("record_decision"),
+    )
+    def reject(self, *, by: User, reason: str = "") -> None:
+        """The council rejected the proposal."""
+
+    @transition(
+        field=state,
+        source=State.ADVISED,
+        target=State.SIGNED,
+        conditions=[has_both_signatures],
+        permission=_allowed("sign"),
+    )
+    def complete_signing(self, *, by: User, reason: str = "") -> None:
+        """Voorzitter and griffier have both signed (Gemeentewet art. 32a)."""
+
+    @transition(
+        field=state,
+        source=State.SIGNED,
+        target=State.RBOP_ADOPTED,
+        conditions=[answers_regional_plan],
+        permission=_allowed("record_rbop_adoption"),
+    )
+    def record_rbop_adoption(self, *, by: User, reason: str = "") -> None:
+        """The regional body adopted the plan on which the council was heard."""
+
+
+class ProposalPart(models.Model):
+    """A piece of a proposal's text: it may change only while the proposal is a concept."""
+
+    position = models.PositiveIntegerField(_("volgorde"))
+
+    class Meta:
+        abstract = True
+        ordering = ["position"]
+
+    def save(self, *args, **kwargs) -> None:
+        refuse_unless_concept(self.proposal_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        refuse_unless_concept(self.proposal_id)
+        return super().delete(*args, **kwargs)
+
+
+def refuse_unless_concept(proposal_id: int) -> None:
+    state = Proposal.objects.filter(pk=proposal_id).values_list("state", flat=True).first()
+    if state is not None and state != State.CONCEPT:
+        raise TextFrozen(_("De tekst van een voorstel dat niet meer in concept is, ligt vast."))
+
+
+class Section(ProposalPart):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(_("kop"), max_length=200)
+    body = models.TextField(_("tekst"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta(ProposalPart.Meta):
+        verbose_name = _("onderdeel")
+        verbose_name_plural = _("onderdelen")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "position"], name="section_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class DecisionPoint(ProposalPart):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="decision_points")
+    text = models.TextField(_("tekst"))
+
+    history = HistoricalRecords()
+
+    class Meta(ProposalPart.Meta):
+        verbose_name = _("beslispunt")
+        verbose_name_plural = _("beslispunten")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "position"], name="decision_point_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.text}"
+
+
+class Attachment(ProposalPart):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("titel"), max_length=300)
+    file = models.FileField(_("bestand"), upload_to="attachments/%Y/", blank=True)
+    # Kept with the record, so that an export names the file even where it is not stored.
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("grootte in bytes"), null=True, blank=True)
+
+    class Meta(ProposalPart.Meta):
+        verbose_name = _("bijlage")
+        verbose_name_plural = _("bijlagen")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "position"], name="attachment_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --- The council's decision, as the interchange format records it. ---
+
+
+class Result(models.TextChoices):
+    AANGENOMEN = "aangenomen", _("aangenomen")
+    VERWORPEN = "verworpen", _("verworpen")
+
+
+class Advice(models.TextChoices):
+    NO_OBJECTIONS = "geen_wensen_en_bedenkingen", _("geen wensen en bedenkingen")
+    OBJECTIONS = "wensen_en_bedenkingen", _("wensen en bedenkingen")
+
+
+class VoteMode(models.TextChoices):
+    HAMERSTUK = "hamerstuk", _("hamerstuk")
+    HANDOPSTEKING = "handopsteking", _("handopsteking")
+    HOOFDELIJK = "hoofdelijk", _("hoofdelijke stemming")
+
+
+class Ballot(models.TextChoices):
+    VOOR = "voor", _("voor")
+    TEGEN = "tegen", _("tegen")
+
+
+class SignatureRole(models.TextChoices):
+    VOORZITTER = "voorzitter", _("voorzitter")
+    GRIFFIER = "griffier", _("griffier")
+
+
+class Decision(models.Model):
+    """What the council decided on a proposal: the basis of the raadsbesluit."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="decision")
+    meeting_date = models.DateField(_("datum raadsvergadering"))
+    result = models.CharField(_("uitslag"), max_length=20, choices=Result.choices)
+    advice = models.CharField(
+        _("advies"),
+        max_length=40,
+        choices=Advice.choices,
+        blank=True,
+        help_text=_("Alleen bij een consultatie, zoals over een regionaal plan."),
+    )
+    advice_text = models.TextField(_("wensen en bedenkingen"), blank=True)
+    vote_mode = models.CharField(_("wijze van stemmen"), max_length=20, choices=VoteMode.choices)
+    votes_for = models.PositiveSmallIntegerField(_("stemmen voor"), null=True, blank=True)
+    votes_against = models.PositiveSmallIntegerField(_("stemmen tegen"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("besluit")
+        verbose_name_plural = _("besluiten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(vote_mode="hamerstuk", votes_for__isnull=True, votes_against__isnull=True)
+                | (~Q(vote_mode="hamerstuk") & Q(votes_for__isnull=False, votes_against__isnull=False)),
+                name="decision_counts_match_vote_mode",
+            ),
+            models.CheckConstraint(
+                condition=~Q(advice="wensen_en_bedenkingen") | ~Q(advice_text=""),
+                name="decision_objections_have_text",
+                violation_error_message=_("Wensen en bedenkingen hebben een tekst nodig."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} — {self.get_result_display()}"
+
+
+class MemberVote(models.Model):
+    """One councillor's vote in a roll call, as recorded."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="member_votes")
+    position = models.PositiveSmallIntegerField(_("volgorde"))
+    name = models.CharField(_("naam"), max_length=200)
+    party = models.CharField(_("fractie"), max_length=200)
+    vote = models.CharField(_("stem"), max_length=5, choices=Ballot.choices)
+
+    class Meta:
+        verbose_name = _("stem van een raadslid")
+        verbose_name_plural = _("stemmen van raadsleden")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "name"], name="member_votes_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.party}): {self.vote}"
+
+
+class Amendment(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="amendments")
+    position = models.PositiveSmallIntegerField(_("volgorde"))
+    title = models.CharField(_("titel"), max_length=300)
+    submitters = models.JSONField(_("indieners"), default=list)
+    result = models.CharField(_("uitslag"), max_length=20, choices=Result.choices)
+
+    class Meta:
+        verbose_name = _("amendement")
+        verbose_name_plural = _("amendementen")
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AmendmentChange(models.Model):
+    """The new text an amendment gives one decision point."""
+
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="changes")
+    point = models.PositiveSmallIntegerField(_("beslispunt"))
+    text = models.TextField(_("nieuwe tekst"))
+
+    class Meta:
+        verbose_name = _("wijziging")
+        verbose_name_plural = _("wijzigingen")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.point}: {self.text}"
+
+
+class Signature(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="signatures")
+    role = models.CharField(_("als"), max_length=20, choices=SignatureRole.choices)
+    # The name as it stands on the raadsbesluit, kept even if the account changes.
+    name = models.CharField(_("naam"), max_length=200)
+    date = models.DateField(_("datum"))
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("gebruiker"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="signatures",
+    )
+
+    class Meta:
+        verbose_name = _("ondertekening")
+        verbose_name_plural = _("ondertekeningen")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "role"], name="sign_once_per_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.name}"
