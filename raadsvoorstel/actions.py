@@ -152,7 +152,9 @@ def sign_decision(proposal: Proposal, *, by: User, date: datetime.date | None = 
             proposal.municipality = Municipality.objects.get(pk=proposal.municipality_id)
             role = permissions.signing_role(by, proposal.municipality)
             if role is None:
-                raise PermissionDenied(_("Alleen de voorzitter en de griffier ondertekenen een raadsbesluit."))
+                raise PermissionDenied(
+                    _("Alleen de voorzitter en de griffier ondertekenen een raadsbesluit.")
+                )
             if proposal.state != State.ADVISED:
                 raise WorkflowError(
                     _("Alleen een besluit met de status “Advies uitgebracht” kan worden ondertekend.")

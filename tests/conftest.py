@@ -15,6 +15,12 @@ from raadsvoorstel.models import Municipality, Proposal, RegionalBody, Role, Use
 BLOEMENDAAL_FILE = settings.BASE_DIR / "fixtures" / "proposals" / "GM0377-2023000853.json"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs a second per demo account; the tests do not test the hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def reference_data(db) -> None:
     demo.load_reference_data()

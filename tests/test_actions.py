@@ -133,7 +133,11 @@ def test_griffie_takes_a_proposal_back_to_concept_with_a_reason(before_council, 
 
     assert stored_state(before_council) == State.CONCEPT
     assert log_of(before_council)[-1] == (
-        "return_to_concept", "council_advice", "concept", griffie, "Tekst klopt niet"
+        "return_to_concept",
+        "council_advice",
+        "concept",
+        griffie,
+        "Tekst klopt niet",
     )
 
 
@@ -152,7 +156,9 @@ def test_a_concept_cannot_go_back_to_concept(concept, griffie):
 
 def test_no_way_back_to_concept_once_a_decision_is_recorded(before_council, griffie):
     Decision.objects.create(
-        proposal=before_council, meeting_date=datetime.date(2023, 10, 5), result="aangenomen",
+        proposal=before_council,
+        meeting_date=datetime.date(2023, 10, 5),
+        result="aangenomen",
         vote_mode="hamerstuk",
     )
     with pytest.raises(WorkflowError, match="Er is al een besluit vastgelegd"):
@@ -275,7 +281,11 @@ def test_the_rbop_secretaris_records_the_adoption_of_the_plan(signed, rbop_secre
 
     assert stored_state(signed) == State.RBOP_ADOPTED
     assert log_of(signed)[-1] == (
-        "record_rbop_adoption", "signed", "rbop_adopted", rbop_secretaris, "RBOP 9 november 2023"
+        "record_rbop_adoption",
+        "signed",
+        "rbop_adopted",
+        rbop_secretaris,
+        "RBOP 9 november 2023",
     )
 
 

@@ -13,9 +13,7 @@ from raadsvoorstel.gemeentewet import (
 )
 
 
-@pytest.mark.parametrize(
-    ("total", "needed"), [(9, 5), (10, 6), (19, 10), (20, 11), (45, 23), (0, 1), (1, 1)]
-)
+@pytest.mark.parametrize(("total", "needed"), [(9, 5), (10, 6), (19, 10), (20, 11), (45, 23), (0, 1), (1, 1)])
 def test_more_than_half_is_the_smallest_strict_majority(total, needed):
     assert more_than_half(total) == needed
 
