@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 MIN_SEATS = 9  # Gemeentewet art. 8: the smallest council
 MAX_SEATS = 45  # ... and the largest
+SEATS_MESSAGE = _("Een gemeenteraad heeft 9 tot en met 45 zetels (Gemeentewet art. 8).")
 
 cbs_code_validator = RegexValidator(
     r"^GM\d{4}\Z",
@@ -40,7 +41,10 @@ class Municipality(models.Model):
     name = models.CharField(_("naam"), max_length=100, unique=True)
     seats = models.PositiveSmallIntegerField(
         _("aantal raadszetels"),
-        validators=[MinValueValidator(MIN_SEATS), MaxValueValidator(MAX_SEATS)],
+        validators=[
+            MinValueValidator(MIN_SEATS, message=SEATS_MESSAGE),
+            MaxValueValidator(MAX_SEATS, message=SEATS_MESSAGE),
+        ],
     )
     voorzitter = models.ForeignKey(
         "User",
@@ -83,7 +87,7 @@ class Municipality(models.Model):
             models.CheckConstraint(
                 condition=Q(seats__gte=MIN_SEATS, seats__lte=MAX_SEATS),
                 name="municipality_seats_in_legal_range",
-                violation_error_message=_("Een gemeenteraad heeft 9 tot en met 45 zetels."),
+                violation_error_message=SEATS_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(code__regex=r"^GM[0-9]{4}$"),

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from raadsvoorstel import actions
+from raadsvoorstel.models import Municipality
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
             municipality = actions.add_municipality(code, name, seats=seats)
         except ValidationError as error:
             lines = [
-                f"{field}: {message}" if field != "__all__" else message
+                f"{_label(field)}: {message}" if field != "__all__" else message
                 for field, messages in error.message_dict.items()
                 for message in messages
             ]
@@ -25,3 +26,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Gemeente {municipality.name} ({municipality.code}) toegevoegd met {seats} zetels."
         )
+
+
+def _label(field: str) -> str:
+    return str(Municipality._meta.get_field(field).verbose_name)

@@ -21,7 +21,7 @@ class Command(BaseCommand):
             help="Vervang een opgeslagen voorstel met hetzelfde nummer als het nog een concept is.",
         )
 
-    def handle(self, *files, replace: bool, **options):
+    def handle(self, *args, files: list[str], replace: bool, **options):
         sources = []
         for name in files:
             try:
