@@ -66,7 +66,9 @@ DECISION_FIELDS = (
 DECIDED_STATES = {State.ADVISED, State.SIGNED, State.RBOP_ADOPTED, State.REJECTED}
 FULLY_SIGNED_STATES = {State.SIGNED, State.RBOP_ADOPTED}
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+# [0-9], not \d: \d also matches digits of other scripts, which no ISO date has.
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+MAX_FILE_SIZE = 2**63 - 1  # what the database's bigint holds
 SHA256 = re.compile(r"[0-9a-f]{64}\Z")
 
 
@@ -153,20 +155,32 @@ class InvalidDocuments(Exception):
 
 def load_json(text: str, origin: str) -> list[tuple[str, Any]]:
     """The documents in one file: a single object or a list of them, each with its place."""
+    duplicates: list[str] = []
+
+    def refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+        # json.loads keeps the last of two equal keys; a document that says a thing
+        # twice is refused instead, so that no value vanishes silently.
+        keys = [key for key, _value in pairs]
+        duplicates.extend(key for index, key in enumerate(keys) if key in keys[:index])
+        return dict(pairs)
+
+    def file_error(reason: str) -> InvalidDocuments:
+        return InvalidDocuments([DocumentError(origin, "", reason)])
+
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=refuse_duplicate_keys)
     except json.JSONDecodeError as error:
-        raise InvalidDocuments(
-            [
-                DocumentError(
-                    origin,
-                    "",
-                    _("geen geldige JSON (regel %(line)s, kolom %(col)s: %(msg)s)")
-                    % {"line": error.lineno, "col": error.colno, "msg": error.msg},
-                )
-            ]
+        raise file_error(
+            _("geen geldige JSON (regel %(line)s, kolom %(col)s: %(msg)s)")
+            % {"line": error.lineno, "col": error.colno, "msg": error.msg}
         ) from None
+    except RecursionError:
+        raise file_error(_("de JSON is te diep genest")) from None
+    if duplicates:
+        raise file_error(_("het veld %(key)s staat twee keer in hetzelfde object") % {"key": duplicates[0]})
     if isinstance(data, list):
+        if not data:
+            raise file_error(_("de lijst bevat geen voorstellen"))
         return [(f"[{index}]", item) for index, item in enumerate(data)]
     return [("", data)]
 
@@ -272,10 +286,13 @@ class _Checker:
             self.error(path, _("%(value)s is geen bestaande datum") % {"value": value})
             return None
 
-    def count(self, value: Any, path: str) -> int | None:
+    def count(self, value: Any, path: str, *, maximum: int = 32767) -> int | None:
         # bool is an int in Python; JSON's true is no count.
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             self.error(path, _("moet een geheel getal van 0 of meer zijn"))
+            return None
+        if value > maximum:
+            self.error(path, _("is groter dan %(maximum)s") % {"maximum": maximum})
             return None
         return value
 
@@ -401,7 +418,7 @@ class _Checker:
                 else:
                     attachment.sha256 = item["sha256"]
             if "size" in item:
-                attachment.size = self.count(item["size"], f"{path}.size")
+                attachment.size = self.count(item["size"], f"{path}.size", maximum=MAX_FILE_SIZE)
             attachments.append(attachment)
         return attachments
 

@@ -23,7 +23,7 @@ MAX_SEATS = 45  # ... and the largest
 SEATS_MESSAGE = _("Een gemeenteraad heeft 9 tot en met 45 zetels (Gemeentewet art. 8).")
 
 cbs_code_validator = RegexValidator(
-    r"^GM\d{4}\Z",
+    r"^GM[0-9]{4}\Z",
     _("Een CBS-code is GM gevolgd door vier cijfers, zoals GM0377."),
 )
 

@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
             name='Municipality',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=6, unique=True, validators=[django.core.validators.RegexValidator('^GM\\d{4}\\Z', 'Een CBS-code is GM gevolgd door vier cijfers, zoals GM0377.')], verbose_name='CBS-code')),
+                ('code', models.CharField(max_length=6, unique=True, validators=[django.core.validators.RegexValidator('^GM[0-9]{4}\\Z', 'Een CBS-code is GM gevolgd door vier cijfers, zoals GM0377.')], verbose_name='CBS-code')),
                 ('name', models.CharField(max_length=100, unique=True, verbose_name='naam')),
                 ('seats', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(9, message='Een gemeenteraad heeft 9 tot en met 45 zetels (Gemeentewet art. 8).'), django.core.validators.MaxValueValidator(45, message='Een gemeenteraad heeft 9 tot en met 45 zetels (Gemeentewet art. 8).')], verbose_name='aantal raadszetels')),
                 ('acting_voorzitter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='waarnemend voorzitter')),

@@ -22,10 +22,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, files: list[str], replace: bool, **options):
+        # utf-8-sig: a byte-order mark, as some Windows tools write, is no reason to refuse.
         sources = []
         for name in files:
             try:
-                sources.append((name, Path(name).read_text(encoding="utf-8")))
+                sources.append((name, Path(name).read_text(encoding="utf-8-sig")))
             except (OSError, UnicodeDecodeError) as error:
                 self.stderr.write(f"{name}: kan het bestand niet lezen ({error})")
         if len(sources) < len(files):
