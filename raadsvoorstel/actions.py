@@ -9,6 +9,8 @@ after a transition themselves.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -91,34 +93,41 @@ def _transition(proposal: Proposal, name: str, *, by: User, reason: str = "") ->
         del proposal.skip_history_when_saving
 
 
-def _transition_action(name: str, doc: str):
-    def action(proposal: Proposal, *, by: User, reason: str = "") -> None:
-        try:
-            with transaction.atomic():
-                _lock(proposal)
-                _transition(proposal, name, by=by, reason=reason)
-        except (WorkflowError, PermissionDenied):
-            proposal.refresh_from_db()
-            raise
-
-    action.__name__ = action.__qualname__ = f"{name}_proposal"
-    action.__doc__ = doc
-    return action
+@contextmanager
+def _acting_on(proposal: Proposal) -> Iterator[None]:
+    """One transaction holding the proposal's row; on a refusal nothing is stored and
+    the caller's copy is refreshed, so that it shows the proposal as it is."""
+    try:
+        with transaction.atomic():
+            _lock(proposal)
+            yield
+    except (WorkflowError, PermissionDenied):
+        proposal.refresh_from_db()
+        raise
 
 
-submit_proposal = _transition_action(
-    "submit", "Put a concept before the council (griffie); its text is frozen from then on."
-)
-return_proposal_to_concept = _transition_action(
-    "return_to_concept", "Take a proposal back from the council before it decides (griffie, with a reason)."
-)
-withdraw_proposal = _transition_action(
-    "withdraw", "Withdraw a proposal that the council has not decided on (griffie, with a reason)."
-)
-record_rbop_adoption = _transition_action(
-    "record_rbop_adoption",
-    "The regional body adopted the plan this signed proposal answered (RBOP-secretaris).",
-)
+def submit_proposal(proposal: Proposal, *, by: User, reason: str = "") -> None:
+    """Put a concept before the council (griffie); its text is frozen from then on."""
+    with _acting_on(proposal):
+        _transition(proposal, "submit", by=by, reason=reason)
+
+
+def return_proposal_to_concept(proposal: Proposal, *, by: User, reason: str = "") -> None:
+    """Take a proposal back from the council before it decides (griffie, with a reason)."""
+    with _acting_on(proposal):
+        _transition(proposal, "return_to_concept", by=by, reason=reason)
+
+
+def withdraw_proposal(proposal: Proposal, *, by: User, reason: str = "") -> None:
+    """Withdraw a proposal the council has not decided on (griffie, with a reason)."""
+    with _acting_on(proposal):
+        _transition(proposal, "withdraw", by=by, reason=reason)
+
+
+def record_rbop_adoption(proposal: Proposal, *, by: User, reason: str = "") -> None:
+    """The regional body adopted the plan this signed proposal answered (RBOP-secretaris)."""
+    with _acting_on(proposal):
+        _transition(proposal, "record_rbop_adoption", by=by, reason=reason)
 
 
 def record_decision(proposal: Proposal, decision: DecisionDocument, *, by: User) -> Decision:
@@ -128,52 +137,40 @@ def record_decision(proposal: Proposal, decision: DecisionDocument, *, by: User)
     records in the council issue). Nothing is stored if the transition is refused.
     """
     name = "reject" if decision.result == Result.VERWORPEN else "record_advice"
-    try:
-        with transaction.atomic():
-            _lock(proposal)
-            transition = getattr(proposal, name)._django_fsm.get_transition(proposal.state)
-            if transition is not None and not transition.has_perm(proposal, by):
-                raise PermissionDenied(_("U hebt niet de rol die het besluit van de raad mag vastleggen."))
-            stored = _store_decision(proposal, decision)
-            _transition(proposal, name, by=by)
-    except (WorkflowError, PermissionDenied):
-        proposal.refresh_from_db()
-        raise
+    with _acting_on(proposal):
+        transition = getattr(proposal, name)._django_fsm.get_transition(proposal.state)
+        if transition is not None and not transition.has_perm(proposal, by):
+            raise PermissionDenied(_("U hebt niet de rol die het besluit van de raad mag vastleggen."))
+        stored = _store_decision(proposal, decision)
+        _transition(proposal, name, by=by)
     return stored
 
 
 def sign_decision(proposal: Proposal, *, by: User, date: datetime.date | None = None) -> Signature:
     """Sign the raadsbesluit as voorzitter or griffier (art. 32a); the second signature
     moves the proposal to `signed`."""
-    try:
-        with transaction.atomic():
-            _lock(proposal)
-            # Who signs is read as configured now, not as the caller's copy remembers it.
-            proposal.municipality = Municipality.objects.get(pk=proposal.municipality_id)
-            role = permissions.signing_role(by, proposal.municipality)
-            if role is None:
-                raise PermissionDenied(
-                    _("Alleen de voorzitter en de griffier ondertekenen een raadsbesluit.")
-                )
-            if proposal.state != State.ADVISED:
-                raise WorkflowError(
-                    _("Alleen een besluit met de status “Advies uitgebracht” kan worden ondertekend.")
-                )
-            decision = proposal.decision
-            if decision.signatures.filter(role=role).exists():
-                raise WorkflowError(_("De %(role)s heeft dit besluit al ondertekend.") % {"role": role})
-            signature = Signature.objects.create(
-                decision=decision,
-                role=role,
-                name=by.display_name,
-                user=by,
-                date=date or timezone.localdate(),
+    with _acting_on(proposal):
+        # Who signs is read as configured now, not as the caller's copy remembers it.
+        proposal.municipality = Municipality.objects.get(pk=proposal.municipality_id)
+        role = permissions.signing_role(by, proposal.municipality)
+        if role is None:
+            raise PermissionDenied(_("Alleen de voorzitter en de griffier ondertekenen een raadsbesluit."))
+        if proposal.state != State.ADVISED:
+            raise WorkflowError(
+                _("Alleen een besluit met de status “Advies uitgebracht” kan worden ondertekend.")
             )
-            if decision.signatures.count() == 2:
-                _transition(proposal, "complete_signing", by=by)
-    except (WorkflowError, PermissionDenied):
-        proposal.refresh_from_db()
-        raise
+        decision = proposal.decision
+        if decision.signatures.filter(role=role).exists():
+            raise WorkflowError(_("De %(role)s heeft dit besluit al ondertekend.") % {"role": role})
+        signature = Signature.objects.create(
+            decision=decision,
+            role=role,
+            name=by.display_name,
+            user=by,
+            date=date or timezone.localdate(),
+        )
+        if decision.signatures.count() == 2:
+            _transition(proposal, "complete_signing", by=by)
     return signature
 
 
