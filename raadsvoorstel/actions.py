@@ -9,13 +9,17 @@ after a transition themselves.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import ConcurrentTransition
 from django_fsm_log.helpers import FSMLogDescriptor
 
@@ -34,6 +38,7 @@ from .models import (
     Section,
     Signature,
     State,
+    TextFrozen,
     User,
     WorkflowError,
 )
@@ -272,3 +277,146 @@ def add_municipality(code: str, name: str, *, seats: int) -> Municipality:
     municipality.full_clean()
     municipality.save()
     return municipality
+
+
+# --- Drafting ---
+
+
+class EditConflict(WorkflowError):
+    """Someone saved the proposal after this edit began; nothing of the edit is stored."""
+
+
+@dataclass
+class ProposalText:
+    """A proposal's editable text, as the drafting form delivers it."""
+
+    number: str
+    subject: str
+    proposer: str
+    date: datetime.date
+    legal_basis: list[str]
+    themes: list
+    sections: list[tuple[str, str]]
+    decision_points: list[str]
+
+
+def create_proposal(municipality: Municipality, text: ProposalText, *, by: User) -> Proposal:
+    """A new concept in the griffie's own municipality."""
+    if not permissions.may_draft_in(by, municipality):
+        raise PermissionDenied(_("Alleen de griffie van deze gemeente maakt hier voorstellen."))
+    with transaction.atomic():
+        proposal = Proposal(municipality=municipality)
+        _write_text(proposal, text, by=by)
+    return proposal
+
+
+def update_proposal(proposal: Proposal, text: ProposalText, *, version: int, by: User) -> None:
+    """Save the griffie's edit of a concept, unless someone saved another version since
+    `version` was read: then `EditConflict`, and the caller shows both."""
+    if not by.has_perm("raadsvoorstel.change_proposal", proposal):
+        raise PermissionDenied(_("Alleen de griffie van deze gemeente bewerkt dit voorstel."))
+    with _acting_on(proposal):
+        stored_version = Proposal.objects.values_list("version", flat=True).get(pk=proposal.pk)
+        if stored_version != version:
+            raise EditConflict(_("Iemand anders heeft dit voorstel opgeslagen terwijl u het bewerkte."))
+        if proposal.state != State.CONCEPT:
+            raise TextFrozen(_("De tekst van een voorstel dat niet meer in concept is, ligt vast."))
+        proposal.version = stored_version + 1
+        _write_text(proposal, text, by=by)
+
+
+def _write_text(proposal: Proposal, text: ProposalText, *, by: User) -> None:
+    """Write fields, themes, sections and decision points, each row changed in place so
+    that the history shows what changed rather than everything deleted and re-added."""
+    for name in ("number", "subject", "proposer", "date", "legal_basis"):
+        setattr(proposal, name, getattr(text, name))
+    proposal._history_user = by
+    proposal.save()
+    proposal.themes.set(text.themes)
+    _write_parts(proposal, Section, [{"heading": h, "body": b} for h, b in text.sections], by=by)
+    _write_parts(proposal, DecisionPoint, [{"text": t} for t in text.decision_points], by=by)
+
+
+def _write_parts(proposal: Proposal, model, rows: list[dict], *, by: User) -> None:
+    existing = list(model.objects.filter(proposal=proposal).order_by("position"))
+    for position, values in enumerate(rows, start=1):
+        part = (
+            existing[position - 1]
+            if position <= len(existing)
+            else model(proposal=proposal, position=position)
+        )
+        if part.pk is None or any(getattr(part, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(part, key, value)
+            part._history_user = by
+            part.save()
+    for part in existing[len(rows) :]:
+        part._history_user = by
+        part.delete()
+
+
+def add_attachment(proposal: Proposal, title: str, upload, *, by: User) -> Attachment:
+    """Store a checked PDF (see forms.AttachmentForm) through Django's storage."""
+    if not by.has_perm("raadsvoorstel.change_proposal", proposal):
+        raise PermissionDenied(_("Alleen de griffie van deze gemeente voegt bijlagen toe."))
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with _acting_on(proposal):
+        position = (proposal.attachments.aggregate(last=Max("position"))["last"] or 0) + 1
+        attachment = Attachment(
+            proposal=proposal, position=position, title=title, sha256=digest.hexdigest(), size=upload.size
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+    return attachment
+
+
+def remove_attachment(attachment: Attachment, *, by: User) -> None:
+    proposal = attachment.proposal
+    if not by.has_perm("raadsvoorstel.change_proposal", proposal):
+        raise PermissionDenied(_("Alleen de griffie van deze gemeente verwijdert bijlagen."))
+    with _acting_on(proposal):
+        attachment.delete()
+        # The file goes only once the row is surely gone.
+        if attachment.file:
+            transaction.on_commit(lambda: attachment.file.storage.delete(attachment.file.name))
+
+
+# The transitions a user starts with a button on the proposal page; the council's
+# decision and the signatures have their own screens.
+@dataclass(frozen=True)
+class UserTransition:
+    name: str
+    label: str
+    needs_reason: bool
+    run: Callable[..., None]
+
+
+USER_TRANSITIONS = {
+    t.name: t
+    for t in [
+        UserTransition("submit", _lazy("Naar de raad sturen"), False, submit_proposal),
+        UserTransition("return_to_concept", _lazy("Terug naar concept"), True, return_proposal_to_concept),
+        UserTransition("withdraw", _lazy("Intrekken"), True, withdraw_proposal),
+        UserTransition(
+            "record_rbop_adoption",
+            _lazy("Vaststelling door het RBOP vastleggen"),
+            False,
+            record_rbop_adoption,
+        ),
+    ]
+}
+
+
+def transitions_for(proposal: Proposal, user: User) -> list[UserTransition]:
+    """The buttons `user` sees now: the transitions from this state their role allows.
+    Conditions are not checked here: pressing the button explains a failed one."""
+    return [
+        USER_TRANSITIONS[transition.name]
+        for transition in proposal.get_all_state_transitions()
+        if transition.source == proposal.state
+        and transition.name in USER_TRANSITIONS
+        and transition.has_perm(proposal, user)
+    ]

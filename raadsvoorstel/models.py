@@ -327,6 +327,17 @@ class ProposalQuerySet(models.QuerySet):
     def for_municipality(self, municipality: Municipality) -> ProposalQuerySet:
         return self.filter(municipality=municipality)
 
+    def visible_to(self, user: User) -> ProposalQuerySet:
+        """What a logged-in user works with: their municipality's proposals, or, for an
+        RBOP-secretaris, the proposals that answer their regional body's plans."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.municipality_id:
+            return self.filter(municipality_id=user.municipality_id)
+        if user.regional_body_id:
+            return self.filter(regional_plan__regional_body_id=user.regional_body_id)
+        return self.none()
+
     def with_document(self) -> ProposalQuerySet:
         """Everything the interchange format holds, in a fixed number of queries."""
         return self.select_related("municipality", "regional_plan", "decision").prefetch_related(
@@ -368,6 +379,8 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         related_name="proposals",
     )
     state = FSMField(_("status"), default=State.CONCEPT, choices=State.choices, protected=True, max_length=20)
+    # Raised by every edit of the text: an edit made on an older version is a conflict.
+    version = models.PositiveIntegerField(_("versie"), default=1)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
 

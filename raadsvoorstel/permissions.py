@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import rules
 
-from .models import Municipality, Proposal, Role, SignatureRole, User
+from .models import Municipality, Proposal, Role, SignatureRole, State, User
 
 
 @rules.predicate
@@ -24,6 +24,11 @@ def is_griffie(user: User, proposal: Proposal) -> bool:
         and user.role in (Role.GRIFFIEMEDEWERKER, Role.GRIFFIER)
         and user.municipality_id == proposal.municipality_id
     )
+
+
+@rules.predicate
+def is_concept(user: User, proposal: Proposal) -> bool:
+    return proposal is not None and proposal.state == State.CONCEPT
 
 
 @rules.predicate
@@ -45,6 +50,15 @@ def is_secretary_of_plan_body(user: User, proposal: Proposal) -> bool:
         and user.role == Role.RBOP_SECRETARIS
         and plan is not None
         and plan.regional_body_id == user.regional_body_id
+    )
+
+
+def may_draft_in(user: User, municipality: Municipality) -> bool:
+    """Whether `user` may start a new proposal in `municipality`."""
+    return (
+        user.is_authenticated
+        and user.role in (Role.GRIFFIEMEDEWERKER, Role.GRIFFIER)
+        and user.municipality_id == municipality.pk
     )
 
 
@@ -72,7 +86,7 @@ def signing_role(user: User, municipality: Municipality) -> SignatureRole | None
 
 PROPOSAL_RULES = {
     "view": is_of_municipality | is_secretary_of_plan_body,
-    "change": is_griffie,
+    "change": is_griffie & is_concept,
     "submit": is_griffie,
     "return_to_concept": is_griffie,
     "withdraw": is_griffie,

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
-from raadsvoorstel import actions
+from raadsvoorstel import actions, db_guards
 from raadsvoorstel.models import (
     Amendment,
     Decision,
@@ -275,3 +275,17 @@ def test_an_advised_decision_may_still_be_signed(concept, griffie, voorzitter):
     Signature.objects.create(
         decision=concept.decision, role="voorzitter", name="X", date=datetime.date(2023, 10, 6)
     )
+
+
+def test_every_guard_survives_the_migrations():
+    """SQLite loses a table's triggers when a migration rebuilds it; see db_guards."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_final_%'"
+            )
+            expected = len(db_guards.sqlite_statements())
+        else:
+            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'raadsvoorstel_%_final'")
+            expected = len(db_guards.PROPOSAL_OF) + 1
+        assert cursor.fetchone()[0] == expected

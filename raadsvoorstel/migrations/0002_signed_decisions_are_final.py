@@ -1,135 +1,19 @@
-"""Nothing signed ever changes: database triggers, on PostgreSQL and SQLite alike.
-
-Once a proposal is `signed` (or `rbop_adopted`), its text, its decision, the vote, the
-amendments and the signatures refuse every insert, update and delete, and the proposal
-row itself may only move from `signed` to `rbop_adopted`. The models refuse the same
-earlier and with kinder words; these triggers hold against any other path to the
-database (a queryset update, a script, a shell). The SQL is written out here, not
-imported, so that this migration stays as it was when it ran.
-"""
+"""Nothing signed ever changes: the database refuses it (see raadsvoorstel/db_guards.py)."""
 
 from django.db import migrations
 
-FINAL = "('signed', 'rbop_adopted')"
-MESSAGE = "Een ondertekend raadsbesluit verandert nooit."
-
-# For each guarded table: the SQL giving the proposal a row belongs to, with {row} for NEW/OLD.
-PROPOSAL_OF = {
-    "raadsvoorstel_section": "{row}.proposal_id",
-    "raadsvoorstel_decisionpoint": "{row}.proposal_id",
-    "raadsvoorstel_attachment": "{row}.proposal_id",
-    "raadsvoorstel_proposal_themes": "{row}.proposal_id",
-    "raadsvoorstel_decision": "{row}.proposal_id",
-    "raadsvoorstel_signature": (
-        "(SELECT d.proposal_id FROM raadsvoorstel_decision d WHERE d.id = {row}.decision_id)"
-    ),
-    "raadsvoorstel_membervote": (
-        "(SELECT d.proposal_id FROM raadsvoorstel_decision d WHERE d.id = {row}.decision_id)"
-    ),
-    "raadsvoorstel_amendment": (
-        "(SELECT d.proposal_id FROM raadsvoorstel_decision d WHERE d.id = {row}.decision_id)"
-    ),
-    "raadsvoorstel_amendmentchange": (
-        "(SELECT d.proposal_id FROM raadsvoorstel_decision d"
-        " JOIN raadsvoorstel_amendment a ON a.decision_id = d.id WHERE a.id = {row}.amendment_id)"
-    ),
-}
-
-TEXT_COLUMNS = ["municipality_id", "number", "subject", "proposer", "date", "legal_basis", "regional_plan_id"]
+from raadsvoorstel import db_guards
 
 
-def is_final(table: str, row: str) -> str:
-    proposal = PROPOSAL_OF[table].format(row=row)
-    return f"(SELECT p.state FROM raadsvoorstel_proposal p WHERE p.id = {proposal}) IN {FINAL}"
+def create_guards(apps, schema_editor):
+    db_guards.create(schema_editor)
 
 
-def proposal_row_changes(old: str = "OLD", new: str = "NEW", distinct: str = "IS NOT") -> str:
-    """True when a final proposal's row changes in anything but signed -> rbop_adopted."""
-    text_changed = " OR ".join(f"{new}.{c} {distinct} {old}.{c}" for c in TEXT_COLUMNS)
-    return (
-        f"{old}.state IN {FINAL} AND ("
-        f"{new}.state NOT IN {FINAL} OR ({old}.state = 'rbop_adopted' AND {new}.state <> 'rbop_adopted')"
-        f" OR {text_changed})"
-    )
-
-
-def sqlite_statements() -> list[str]:
-    statements = []
-    for table in PROPOSAL_OF:
-        for event, rows in (("INSERT", ["NEW"]), ("UPDATE", ["OLD", "NEW"]), ("DELETE", ["OLD"])):
-            condition = " OR ".join(is_final(table, row) for row in rows)
-            statements.append(
-                f"CREATE TRIGGER {table}_final_{event.lower()} BEFORE {event} ON {table} "
-                f"WHEN {condition} BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
-            )
-    statements.append(
-        "CREATE TRIGGER raadsvoorstel_proposal_final_update BEFORE UPDATE ON raadsvoorstel_proposal "
-        f"WHEN {proposal_row_changes()} BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
-    )
-    statements.append(
-        "CREATE TRIGGER raadsvoorstel_proposal_final_delete BEFORE DELETE ON raadsvoorstel_proposal "
-        f"WHEN OLD.state IN {FINAL} BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
-    )
-    return statements
-
-
-def postgresql_statements() -> list[str]:
-    raise_error = f"RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';"
-    statements = []
-    for table in PROPOSAL_OF:
-        statements.append(f"""
-            CREATE FUNCTION {table}_refuse_final() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF TG_OP IN ('INSERT', 'UPDATE') AND {is_final(table, "NEW")} THEN {raise_error} END IF;
-                IF TG_OP IN ('UPDATE', 'DELETE') AND {is_final(table, "OLD")} THEN {raise_error} END IF;
-                IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-                RETURN NEW;
-            END $$""")
-        statements.append(
-            f"CREATE TRIGGER {table}_final BEFORE INSERT OR UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {table}_refuse_final()"
-        )
-    statements.append(f"""
-        CREATE FUNCTION raadsvoorstel_proposal_refuse_final() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            IF TG_OP = 'DELETE' THEN
-                IF OLD.state IN {FINAL} THEN {raise_error} END IF;
-                RETURN OLD;
-            END IF;
-            IF {proposal_row_changes(distinct="IS DISTINCT FROM")} THEN {raise_error} END IF;
-            RETURN NEW;
-        END $$""")
-    statements.append(
-        "CREATE TRIGGER raadsvoorstel_proposal_final BEFORE UPDATE OR DELETE ON raadsvoorstel_proposal "
-        "FOR EACH ROW EXECUTE FUNCTION raadsvoorstel_proposal_refuse_final()"
-    )
-    return statements
-
-
-def drop_statements(vendor: str) -> list[str]:
-    tables = [*PROPOSAL_OF, "raadsvoorstel_proposal"]
-    if vendor == "postgresql":
-        return [f"DROP FUNCTION IF EXISTS {table}_refuse_final() CASCADE" for table in tables]
-    return [
-        f"DROP TRIGGER IF EXISTS {table}_final_{event}"
-        for table in tables
-        for event in ("insert", "update", "delete")
-    ]
-
-
-def create_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements = {"postgresql": postgresql_statements, "sqlite": sqlite_statements}[vendor]()
-    for statement in statements:
-        schema_editor.execute(statement)
-
-
-def drop_triggers(apps, schema_editor):
-    for statement in drop_statements(schema_editor.connection.vendor):
-        schema_editor.execute(statement)
+def drop_guards(apps, schema_editor):
+    db_guards.drop(schema_editor)
 
 
 class Migration(migrations.Migration):
     dependencies = [("raadsvoorstel", "0001_initial")]
 
-    operations = [migrations.RunPython(create_triggers, drop_triggers)]
+    operations = [migrations.RunPython(create_guards, drop_guards)]
