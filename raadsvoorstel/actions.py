@@ -35,6 +35,7 @@ from .models import (
     Municipality,
     Proposal,
     Result,
+    Revision,
     Section,
     Signature,
     State,
@@ -42,6 +43,7 @@ from .models import (
     User,
     WorkflowError,
 )
+from .text import ProposalText, text_of
 
 
 def _changed_meanwhile(proposal: Proposal) -> WorkflowError:
@@ -227,6 +229,7 @@ def _store_document(document: ProposalDocument) -> Proposal:
     proposal.themes.set(document.themes)
     if document.decision is not None:
         _store_decision(proposal, document.decision)
+    _keep_revision(proposal, by=None)
     if document.state != State.CONCEPT:
         # The text is written as a concept (the freeze allows it); then the state is set.
         Proposal.objects.filter(pk=proposal.pk).update(state=document.state)
@@ -286,20 +289,6 @@ class EditConflict(WorkflowError):
     """Someone saved the proposal after this edit began; nothing of the edit is stored."""
 
 
-@dataclass
-class ProposalText:
-    """A proposal's editable text, as the drafting form delivers it."""
-
-    number: str
-    subject: str
-    proposer: str
-    date: datetime.date
-    legal_basis: list[str]
-    themes: list
-    sections: list[tuple[str, str]]
-    decision_points: list[str]
-
-
 def create_proposal(municipality: Municipality, text: ProposalText, *, by: User) -> Proposal:
     """A new concept in the griffie's own municipality."""
     if not permissions.may_draft_in(by, municipality):
@@ -335,6 +324,11 @@ def _write_text(proposal: Proposal, text: ProposalText, *, by: User) -> None:
     proposal.themes.set(text.themes)
     _write_parts(proposal, Section, [{"heading": h, "body": b} for h, b in text.sections], by=by)
     _write_parts(proposal, DecisionPoint, [{"text": t} for t in text.decision_points], by=by)
+    _keep_revision(proposal, by=by)
+
+
+def _keep_revision(proposal: Proposal, *, by: User | None) -> None:
+    Revision.objects.create(proposal=proposal, version=proposal.version, saved_by=by, text=text_of(proposal))
 
 
 def _write_parts(proposal: Proposal, model, rows: list[dict], *, by: User) -> None:

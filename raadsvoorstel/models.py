@@ -501,6 +501,29 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         """The regional body adopted the plan on which the council was heard."""
 
 
+class Revision(models.Model):
+    """The whole text of a proposal as saved once: what the history's word diff compares."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField(_("versie"))
+    saved_at = models.DateTimeField(_("opgeslagen"), auto_now_add=True)
+    saved_by = models.ForeignKey(
+        "User", verbose_name=_("door"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("tekst"))
+
+    class Meta:
+        verbose_name = _("versie van de tekst")
+        verbose_name_plural = _("versies van de tekst")
+        ordering = ["version"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "version"], name="revision_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal.number} v{self.version}"
+
+
 class ProposalPart(models.Model):
     """A piece of a proposal's text: it may change only while the proposal is a concept."""
 

@@ -100,6 +100,9 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "raadsvoorstel.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "proposal_list"
+LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",

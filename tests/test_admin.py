@@ -16,10 +16,10 @@ def admin_client(client, concept):
     return client
 
 
-def test_the_home_page_leads_to_the_admin(client):
+def test_the_home_page_leads_to_the_proposals(client):
     response = client.get("/")
     assert response.status_code == 302
-    assert response["Location"] == reverse("admin:index")
+    assert response["Location"] == reverse("proposal_list")
 
 
 def test_the_admin_lists_the_bloemendaal_proposal(admin_client):

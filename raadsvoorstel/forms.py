@@ -1,0 +1,307 @@
+"""The griffie's forms. They check input and say in Dutch what is wrong; the actions write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms.utils import ErrorDict
+from django.utils.translation import gettext_lazy as _
+
+from .models import Proposal, Proposer, State, Theme
+from .text import ProposalText
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+# The headings a new proposal starts with: the usual outline of a raadsvoorstel.
+USUAL_HEADINGS = [
+    "Aanleiding en beoogd effect",
+    "Politieke keuzeruimte",
+    "Gedachtegang",
+    "Overwegingen",
+    "Middelen",
+    "Participatie",
+    "Communicatie",
+    "Samenwerking",
+    "Vervolgproces/evaluatie",
+    "Bijlagen",
+    "Achterliggende documenten",
+]
+
+
+class ThemeTreeField(forms.ModelMultipleChoiceField):
+    """Themes as nested checkboxes: each theme with its sub-themes beneath it."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Theme.objects.select_related("parent"), **kwargs)
+
+    def tree(self, bound_field) -> list[tuple[Theme, list[Theme]]]:
+        themes = list(self.queryset)
+        roots = sorted((t for t in themes if t.parent_id is None), key=lambda t: (t.position, t.name))
+        return [
+            (root, sorted((t for t in themes if t.parent_id == root.pk), key=lambda t: (t.position, t.name)))
+            for root in roots
+        ]
+
+
+class ProposalForm(forms.Form):
+    number = forms.CharField(label=_("Registratienummer"), max_length=40)
+    subject = forms.CharField(label=_("Onderwerp"), max_length=300)
+    proposer = forms.ChoiceField(label=_("Indiener"), choices=Proposer.choices)
+    date = forms.DateField(
+        label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    legal_basis = forms.CharField(
+        label=_("Gelet op"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("De wettelijke grondslag: één bepaling per regel."),
+    )
+    themes = ThemeTreeField(label=_("Thema's"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, municipality=None, proposal: Proposal | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        self.proposal = proposal
+
+    def clean_number(self) -> str:
+        number = self.cleaned_data["number"].strip()
+        taken = Proposal.objects.filter(municipality=self.municipality, number=number)
+        if self.proposal is not None:
+            taken = taken.exclude(pk=self.proposal.pk)
+        if taken.exists():
+            raise ValidationError(_("Deze gemeente heeft al een voorstel met dit nummer."))
+        return number
+
+    def clean_legal_basis(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["legal_basis"].splitlines()]
+        too_long = [line for line in lines if len(line) > 500]
+        if too_long:
+            raise ValidationError(_("Een bepaling is ten hoogste 500 tekens lang."))
+        return [line for line in lines if line]
+
+    @classmethod
+    def initial_for(cls, proposal: Proposal) -> dict:
+        return {
+            "number": proposal.number,
+            "subject": proposal.subject,
+            "proposer": proposal.proposer,
+            "date": proposal.date,
+            "legal_basis": "\n".join(proposal.legal_basis),
+            "themes": list(proposal.themes.all()),
+            "version": proposal.version,
+        }
+
+
+class SectionForm(forms.Form):
+    heading = forms.CharField(label=_("Kop"), max_length=200)
+    body = forms.CharField(label=_("Tekst"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class DecisionPointForm(forms.Form):
+    text = forms.CharField(label=_("Beslispunt"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OrderedFormSet(forms.BaseFormSet):
+    """Rows the user may add, remove and reorder; blank new rows are ignored."""
+
+    def ordered_data(self) -> list[dict]:
+        rows = [form for form in self.ordered_forms if form.has_changed() or form.initial]
+        return [{k: v for k, v in form.cleaned_data.items() if k not in ("ORDER", "DELETE")} for form in rows]
+
+
+SectionFormSet = forms.formset_factory(
+    SectionForm,
+    formset=OrderedFormSet,
+    extra=0,
+    can_order=True,
+    can_delete=True,
+    max_num=100,
+    validate_max=True,
+)
+DecisionPointFormSet = forms.formset_factory(
+    DecisionPointForm,
+    formset=OrderedFormSet,
+    extra=0,
+    can_order=True,
+    can_delete=True,
+    max_num=50,
+    validate_max=True,
+)
+
+
+class ProposalEditor:
+    """The proposal form with its sections and decision points, bound or fresh, as one."""
+
+    def __init__(self, data=None, *, municipality, proposal: Proposal | None = None):
+        self.proposal = proposal
+        if proposal is not None:
+            initial = ProposalForm.initial_for(proposal)
+            sections = [{"heading": s.heading, "body": s.body} for s in proposal.sections.all()]
+            points = [{"text": p.text} for p in proposal.decision_points.all()]
+        else:
+            initial = {"proposer": Proposer.BURGEMEESTER}
+            sections = [{"heading": heading, "body": ""} for heading in USUAL_HEADINGS]
+            points = []
+        self.form = ProposalForm(data, initial=initial, municipality=municipality, proposal=proposal)
+        self.sections = SectionFormSet(data, initial=sections, prefix="sections")
+        self.points = DecisionPointFormSet(data, initial=points, prefix="points")
+        if data is not None:
+            # "Add a row" buttons submit the form without saving it: show one more row.
+            if "add_section" in data:
+                self.sections = _with_extra_row(SectionFormSet, data, "sections")
+            if "add_point" in data:
+                self.points = _with_extra_row(DecisionPointFormSet, data, "points")
+            if self.wants_another_row:
+                self._show_without_errors()
+
+    @property
+    def wants_another_row(self) -> bool:
+        return any(key in self.form.data for key in ("add_section", "add_point"))
+
+    def _show_without_errors(self) -> None:
+        """Adding a row is not saving: show what was typed without judging it yet.
+
+        A bound form validates the first time its errors are read; setting them empty
+        beforehand (Django's own "not validated" marker is None) keeps the page calm.
+        """
+        for form in [self.form, *self.sections.forms, *self.points.forms]:
+            form._errors = ErrorDict()
+            form.cleaned_data = {}
+        for formset in (self.sections, self.points):
+            formset._errors = [form._errors for form in formset.forms]
+            formset._non_form_errors = formset.error_class()
+
+    def is_valid(self) -> bool:
+        valid = [self.form.is_valid(), self.sections.is_valid(), self.points.is_valid()]
+        return all(valid)
+
+    def text(self) -> ProposalText:
+        data = self.form.cleaned_data
+        return ProposalText(
+            number=data["number"],
+            subject=data["subject"],
+            proposer=data["proposer"],
+            date=data["date"],
+            legal_basis=data["legal_basis"],
+            themes=list(data["themes"]),
+            sections=[(row["heading"], row["body"]) for row in self.sections.ordered_data()],
+            decision_points=[row["text"] for row in self.points.ordered_data()],
+        )
+
+    @property
+    def section_rows(self) -> list:
+        return _in_submitted_order(self.sections)
+
+    @property
+    def point_rows(self) -> list:
+        return _in_submitted_order(self.points)
+
+    @property
+    def selected_themes(self) -> set[str]:
+        """The theme ids ticked: as submitted, or as stored."""
+        return {str(value) for value in self.form["themes"].value() or []}
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(field id, "Label: message") for every error, for the summary above the form."""
+        if not self.form.is_bound:
+            return []
+        errors = [("", error) for error in self.form.non_field_errors()]
+        for field in self.form:
+            errors += [(field.auto_id, f"{field.label}: {error}") for error in field.errors]
+        for formset, noun in ((self.sections, _("Onderdeel")), (self.points, _("Beslispunt"))):
+            errors += [("", error) for error in formset.non_form_errors()]
+            for number, form in enumerate(formset.forms, start=1):
+                for field in form:
+                    errors += [
+                        (field.auto_id, f"{noun} {number}, {field.label.lower()}: {error}")
+                        for error in field.errors
+                    ]
+        return errors
+
+    @property
+    def submitted_version(self) -> int | None:
+        return self.form.cleaned_data.get("version")
+
+
+def _in_submitted_order(formset) -> list:
+    """The rows in the order the user gave them, so a form shown again with its errors
+    keeps a reordering (the formset itself lists rows in the order they were sent)."""
+
+    def position(item):
+        index, form = item
+        try:
+            return (int(form["ORDER"].value()), index)
+        except (TypeError, ValueError):
+            return (len(formset.forms) + index, index)
+
+    return [form for _index, form in sorted(enumerate(formset.forms), key=position)]
+
+
+def _with_extra_row(formset_class, data, prefix: str):
+    """The same formset as submitted, with one empty row appended."""
+    data = data.copy()
+    total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+    data[f"{prefix}-TOTAL_FORMS"] = str(total + 1)
+    return formset_class(data, prefix=prefix)
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(label=_("Reden"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=300)
+    file = forms.FileField(label=_("Bestand (PDF, ten hoogste 20 MB)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size == 0:
+            raise ValidationError(_("Het bestand is leeg."))
+        if upload.size > MAX_ATTACHMENT_BYTES:
+            raise ValidationError(_("Het bestand is groter dan 20 MB."))
+        # The content decides, not the name: a PDF starts with %PDF- and ends with %%EOF.
+        upload.seek(0)
+        head = upload.read(1024)
+        upload.seek(max(upload.size - 1024, 0))
+        tail = upload.read()
+        upload.seek(0)
+        if not head.startswith(b"%PDF-") or b"%%EOF" not in tail:
+            raise ValidationError(_("Dit is geen PDF-bestand."))
+        return upload
+
+
+class ProposalFilterForm(forms.Form):
+    SORTS = [
+        ("-date", _("Nieuwste eerst")),
+        ("date", _("Oudste eerst")),
+        ("number", _("Nummer")),
+        ("subject", _("Onderwerp")),
+        ("state", _("Status")),
+    ]
+    q = forms.CharField(label=_("Zoek op onderwerp of nummer"), required=False)
+    state = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Alle"))] + State.choices)
+    theme = forms.ModelChoiceField(
+        label=_("Thema"),
+        required=False,
+        empty_label=_("Alle"),
+        queryset=Theme.objects.select_related("parent"),
+    )
+    sort = forms.ChoiceField(label=_("Sorteer"), required=False, choices=SORTS)
+
+    def filter(self, proposals):
+        if not self.is_valid():
+            return proposals
+        data = self.cleaned_data
+        if data["q"]:
+            proposals = proposals.filter(Q(subject__icontains=data["q"]) | Q(number__icontains=data["q"]))
+        if data["state"]:
+            proposals = proposals.filter(state=data["state"])
+        if data["theme"]:
+            # A theme includes its sub-themes.
+            theme = data["theme"]
+            proposals = proposals.filter(Q(themes=theme) | Q(themes__parent=theme)).distinct()
+        return proposals.order_by(data["sort"] or "-date", "number")

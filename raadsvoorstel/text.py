@@ -1,0 +1,60 @@
+"""A proposal's text as a value: what the drafting form delivers, the actions write,
+and each revision keeps as one plain document for the history's word diff."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.formats import date_format
+
+from .models import Proposal, Proposer, Theme
+
+
+@dataclass
+class ProposalText:
+    """A proposal's editable text, as the drafting form delivers it."""
+
+    number: str
+    subject: str
+    proposer: str
+    date: datetime.date
+    legal_basis: list[str]
+    themes: list[Theme]
+    sections: list[tuple[str, str]]
+    decision_points: list[str]
+
+    @classmethod
+    def of(cls, proposal: Proposal) -> ProposalText:
+        return cls(
+            number=proposal.number,
+            subject=proposal.subject,
+            proposer=proposal.proposer,
+            date=proposal.date,
+            legal_basis=list(proposal.legal_basis),
+            themes=list(proposal.themes.select_related("parent")),
+            sections=[(section.heading, section.body) for section in proposal.sections.all()],
+            decision_points=[point.text for point in proposal.decision_points.all()],
+        )
+
+
+def text_of(proposal: Proposal) -> str:
+    """The proposal's whole text as one plain document, the unit a revision keeps."""
+    return render_text(ProposalText.of(proposal))
+
+
+def render_text(text: ProposalText) -> str:
+    """A `ProposalText`, saved or only typed, as the plain document revisions compare."""
+    lines = [
+        f"Nummer: {text.number}",
+        f"Onderwerp: {text.subject}",
+        f"Indiener: {Proposer(text.proposer).label}",
+        f"Datum: {date_format(text.date, 'j F Y')}",
+    ]
+    lines += [f"Gelet op: {clause}" for clause in text.legal_basis]
+    lines.append("Thema's: " + ", ".join(theme.path for theme in text.themes))
+    for heading, body in text.sections:
+        lines += ["", heading, body]
+    lines += ["", "Voorgesteld besluit"]
+    lines += [f"{position}. {point}" for position, point in enumerate(text.decision_points, start=1)]
+    return "\n".join(lines)

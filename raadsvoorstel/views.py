@@ -1,0 +1,204 @@
+"""The griffie's pages: parse the request, call one action or query, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import actions, history, permissions
+from .forms import AttachmentForm, ProposalEditor, ProposalFilterForm, TransitionForm
+from .models import Attachment, Proposal, TextFrozen, WorkflowError
+from .text import render_text, text_of
+
+
+def _visible_proposal(request: HttpRequest, pk: int) -> Proposal:
+    """The proposal if this user may see it; others' proposals do not exist for them."""
+    return get_object_or_404(
+        Proposal.objects.visible_to(request.user).select_related("municipality", "regional_plan"), pk=pk
+    )
+
+
+@login_required
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    filters = ProposalFilterForm(request.GET or None)
+    proposals = filters.filter(Proposal.objects.visible_to(request.user)).prefetch_related("themes__parent")
+    page = Paginator(proposals, 25).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "proposals/list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "may_draft": request.user.municipality is not None
+            and permissions.may_draft_in(request.user, request.user.municipality),
+        },
+    )
+
+
+@login_required
+def proposal_create(request: HttpRequest) -> HttpResponse:
+    municipality = request.user.municipality
+    if municipality is None or not permissions.may_draft_in(request.user, municipality):
+        raise PermissionDenied(_("Alleen de griffie maakt raadsvoorstellen."))
+    editor = ProposalEditor(request.POST or None, municipality=municipality)
+    if request.method == "POST" and not editor.wants_another_row and editor.is_valid():
+        proposal = actions.create_proposal(municipality, editor.text(), by=request.user)
+        messages.success(request, _("Het voorstel is aangemaakt."))
+        return redirect("proposal_detail", pk=proposal.pk)
+    return render(request, "proposals/edit.html", {"editor": editor, "proposal": None})
+
+
+@login_required
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _visible_proposal(request, pk)
+    return render(
+        request,
+        "proposals/detail.html",
+        {
+            "proposal": proposal,
+            "transitions": actions.transitions_for(proposal, request.user),
+            "may_edit": request.user.has_perm("raadsvoorstel.change_proposal", proposal),
+            "attachment_form": AttachmentForm(),
+        },
+    )
+
+
+@login_required
+def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _visible_proposal(request, pk)
+    if not request.user.has_perm("raadsvoorstel.change_proposal", proposal):
+        raise PermissionDenied(
+            _(
+                "Dit voorstel kunt u niet bewerken: het is niet meer in concept, "
+                "of u bent niet van de griffie."
+            )
+        )
+    editor = ProposalEditor(request.POST or None, municipality=proposal.municipality, proposal=proposal)
+    if request.method == "POST" and not editor.wants_another_row and editor.is_valid():
+        try:
+            actions.update_proposal(
+                proposal, editor.text(), version=editor.submitted_version, by=request.user
+            )
+        except actions.EditConflict:
+            return _conflict(request, proposal, editor)
+        except TextFrozen as refusal:
+            messages.error(request, str(refusal))
+            return redirect("proposal_detail", pk=proposal.pk)
+        messages.success(request, _("Het voorstel is opgeslagen."))
+        return redirect("proposal_detail", pk=proposal.pk)
+    return render(request, "proposals/edit.html", {"editor": editor, "proposal": proposal})
+
+
+def _conflict(request: HttpRequest, proposal: Proposal, editor: ProposalEditor) -> HttpResponse:
+    """Show the user's own input, still in the form, beside what was saved meanwhile.
+
+    The form now carries the stored version, so saving it again is a deliberate choice
+    to replace what the other person saved.
+    """
+    proposal.refresh_from_db()
+    data = editor.form.data.copy()
+    data["version"] = proposal.version
+    mine = ProposalEditor(data, municipality=proposal.municipality, proposal=proposal)
+    mine.is_valid()
+    theirs = text_of(proposal)
+    changes = history.word_diff(theirs, render_text(mine.text()) if mine.is_valid() else "")
+    latest = proposal.revisions.select_related("saved_by").last()
+    return render(
+        request,
+        "proposals/conflict.html",
+        {"editor": mine, "proposal": proposal, "theirs": theirs, "changes": changes, "latest": latest},
+        status=409,
+    )
+
+
+@login_required
+@require_POST
+def proposal_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    proposal = _visible_proposal(request, pk)
+    transition = actions.USER_TRANSITIONS.get(name)
+    if transition is None:
+        raise Http404
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    try:
+        transition.run(proposal, by=request.user, reason=form.cleaned_data.get("reason", ""))
+    except WorkflowError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            _("Gelukt: het voorstel heeft nu de status “%(state)s”.")
+            % {"state": proposal.get_state_display()},
+        )
+    return redirect("proposal_detail", pk=proposal.pk)
+
+
+@login_required
+def proposal_history(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _visible_proposal(request, pk)
+    return render(
+        request,
+        "proposals/history.html",
+        {
+            "proposal": proposal,
+            "transitions": history.transitions(proposal),
+            "revisions": history.revisions_with_changes(proposal),
+        },
+    )
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _visible_proposal(request, pk)
+    if not request.user.has_perm("raadsvoorstel.change_proposal", proposal):
+        raise PermissionDenied(_("Alleen de griffie voegt bijlagen toe aan een concept."))
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(
+            request,
+            "proposals/detail.html",
+            {
+                "proposal": proposal,
+                "transitions": actions.transitions_for(proposal, request.user),
+                "may_edit": True,
+                "attachment_form": form,
+            },
+            status=400,
+        )
+    actions.add_attachment(proposal, form.cleaned_data["title"], form.cleaned_data["file"], by=request.user)
+    messages.success(request, _("De bijlage is toegevoegd."))
+    return redirect("proposal_detail", pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    proposal = _visible_proposal(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, proposal=proposal)
+    actions.remove_attachment(attachment, by=request.user)
+    messages.success(request, _("De bijlage is verwijderd."))
+    return redirect("proposal_detail", pk=proposal.pk)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    proposal = _visible_proposal(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, proposal=proposal)
+    if not attachment.file:
+        raise Http404(_("Van deze bijlage is geen bestand opgeslagen."))
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=f"{attachment.title}.pdf",
+        content_type="application/pdf",
+    )
