@@ -37,7 +37,7 @@ class ThemeTreeField(forms.ModelMultipleChoiceField):
     def __init__(self, **kwargs):
         super().__init__(queryset=Theme.objects.select_related("parent"), **kwargs)
 
-    def tree(self, bound_field) -> list[tuple[Theme, list[Theme]]]:
+    def tree(self) -> list[tuple[Theme, list[Theme]]]:
         themes = list(self.queryset)
         roots = sorted((t for t in themes if t.parent_id is None), key=lambda t: (t.position, t.name))
         return [
@@ -102,7 +102,7 @@ class SectionForm(forms.Form):
 
 
 class DecisionPointForm(forms.Form):
-    text = forms.CharField(label=_("Beslispunt"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class OrderedFormSet(forms.BaseFormSet):

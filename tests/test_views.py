@@ -287,7 +287,7 @@ def test_a_form_with_errors_keeps_every_field_and_says_what_is_wrong(as_user, gr
     assert "Controleer het formulier" in response.text
     assert "Onderwerp: Dit veld is verplicht." in response.text
     assert "Voer een geldige datum in." in response.text
-    assert "Beslispunt 2, beslispunt: Dit veld is verplicht." in response.text
+    assert "Beslispunt 2, tekst: Dit veld is verplicht." in response.text
     assert "Mijn zorgvuldig getypte tekst" in response.text
     assert 'value="2024000001"' in response.text
     assert 'aria-invalid="true"' in response.text
@@ -427,3 +427,12 @@ def test_the_history_shows_transitions_and_a_word_diff_between_versions(as_user,
     assert "herzien" in response.text
     assert "<ins>" in response.text and "<del>" in response.text
     assert "Versie 2" in response.text
+
+
+def test_the_editor_shows_the_theme_tree_with_the_proposals_themes_ticked(as_user, griffie, concept):
+    response = as_user(griffie).get(reverse("proposal_edit", args=[concept.pk]))
+    ondermijning = Theme.objects.get(name="Ondermijning", parent=None)
+    mensenhandel = Theme.objects.get(name="Mensenhandel")
+    assert re.search(rf'value="{ondermijning.pk}" id="theme-{ondermijning.pk}" checked', response.text)
+    assert re.search(rf'value="{mensenhandel.pk}" id="theme-{mensenhandel.pk}">', response.text)
+    assert '<label for="theme-{}">Mensenhandel</label>'.format(mensenhandel.pk) in response.text
