@@ -435,4 +435,4 @@ def test_the_editor_shows_the_theme_tree_with_the_proposals_themes_ticked(as_use
     mensenhandel = Theme.objects.get(name="Mensenhandel")
     assert re.search(rf'value="{ondermijning.pk}" id="theme-{ondermijning.pk}" checked', response.text)
     assert re.search(rf'value="{mensenhandel.pk}" id="theme-{mensenhandel.pk}">', response.text)
-    assert '<label for="theme-{}">Mensenhandel</label>'.format(mensenhandel.pk) in response.text
+    assert f'<label for="theme-{mensenhandel.pk}">Mensenhandel</label>' in response.text
