@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format check-python migrate demo clean
+.PHONY: run test lint format screenshots check-python clean
 
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v0
@@ -15,6 +15,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Retakes the README's tour (docs/screenshots) with the browser tests.
+screenshots: $(STAMP)
+	RAADSVOORSTEL_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -384,21 +384,28 @@ def remove_attachment(attachment: Attachment, *, by: User) -> None:
 class UserTransition:
     name: str
     label: str
-    needs_reason: bool
     run: Callable[..., None]
+    reason_label: str = ""  # set where the transition asks for a reason
 
 
 USER_TRANSITIONS = {
     t.name: t
     for t in [
-        UserTransition("submit", _lazy("Naar de raad sturen"), False, submit_proposal),
-        UserTransition("return_to_concept", _lazy("Terug naar concept"), True, return_proposal_to_concept),
-        UserTransition("withdraw", _lazy("Intrekken"), True, withdraw_proposal),
+        UserTransition("submit", _lazy("Naar de raad sturen"), submit_proposal),
         UserTransition(
-            "record_rbop_adoption",
-            _lazy("Vaststelling door het RBOP vastleggen"),
-            False,
-            record_rbop_adoption,
+            "return_to_concept",
+            _lazy("Terug naar concept"),
+            return_proposal_to_concept,
+            reason_label=_lazy("Waarom gaat het voorstel terug naar concept?"),
+        ),
+        UserTransition(
+            "withdraw",
+            _lazy("Intrekken"),
+            withdraw_proposal,
+            reason_label=_lazy("Waarom wordt het voorstel ingetrokken?"),
+        ),
+        UserTransition(
+            "record_rbop_adoption", _lazy("Vaststelling door het RBOP vastleggen"), record_rbop_adoption
         ),
     ]
 }

@@ -147,5 +147,5 @@ def axe_violations():
 
 @pytest.fixture
 def screenshot():
-    """`screenshot(page, name)` saves the whole page as docs/screenshots/<name>.png."""
+    """`screenshot(page, name)` saves the whole page (docs/screenshots/ under `make screenshots`)."""
     return support.save_screenshot
