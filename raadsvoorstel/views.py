@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -51,15 +52,25 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Alleen de griffie maakt raadsvoorstellen."))
     editor = ProposalEditor(request.POST or None, municipality=municipality)
     if request.method == "POST" and not editor.wants_another_row and editor.is_valid():
-        proposal = actions.create_proposal(municipality, editor.text(), by=request.user)
-        messages.success(request, _("Het voorstel is aangemaakt."))
-        return redirect("proposal_detail", pk=proposal.pk)
+        try:
+            proposal = actions.create_proposal(municipality, editor.text(), by=request.user)
+        except IntegrityError:
+            # Someone else took the number between the form's check and the write.
+            editor.form.add_error("number", _("Deze gemeente heeft al een voorstel met dit nummer."))
+        else:
+            messages.success(request, _("Het voorstel is aangemaakt."))
+            return redirect("proposal_detail", pk=proposal.pk)
     return render(request, "proposals/edit.html", {"editor": editor, "proposal": None})
 
 
 @login_required
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _visible_proposal(request, pk)
+    return _render_detail(request, _visible_proposal(request, pk), AttachmentForm())
+
+
+def _render_detail(
+    request: HttpRequest, proposal: Proposal, attachment_form: AttachmentForm, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "proposals/detail.html",
@@ -67,8 +78,9 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "proposal": proposal,
             "transitions": actions.transitions_for(proposal, request.user),
             "may_edit": request.user.has_perm("raadsvoorstel.change_proposal", proposal),
-            "attachment_form": AttachmentForm(),
+            "attachment_form": attachment_form,
         },
+        status=status,
     )
 
 
@@ -164,17 +176,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("Alleen de griffie voegt bijlagen toe aan een concept."))
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(
-            request,
-            "proposals/detail.html",
-            {
-                "proposal": proposal,
-                "transitions": actions.transitions_for(proposal, request.user),
-                "may_edit": True,
-                "attachment_form": form,
-            },
-            status=400,
-        )
+        return _render_detail(request, proposal, form, status=400)
     actions.add_attachment(proposal, form.cleaned_data["title"], form.cleaned_data["file"], by=request.user)
     messages.success(request, _("De bijlage is toegevoegd."))
     return redirect("proposal_detail", pk=proposal.pk)
