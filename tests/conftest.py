@@ -93,17 +93,21 @@ def concept(import_document, bloemendaal_document) -> Proposal:
     return import_document(bloemendaal_document)
 
 
+# The council's decision as product.md describes it: a hamerstuk with "geen wensen en
+# bedenkingen". The meeting date is illustrative; the seed leaves "d.d." blank.
+HAMERSTUK = {
+    "meeting_date": "2023-10-05",
+    "result": "aangenomen",
+    "advice": "geen_wensen_en_bedenkingen",
+    "vote": {"mode": "hamerstuk"},
+    "amendments": [],
+    "signatures": [],
+}
+
+
 @pytest.fixture
 def decision_document() -> dict:
-    """Bloemendaal's council as it decided in reality: a hamerstuk, no objections."""
-    return {
-        "meeting_date": "2023-10-05",
-        "result": "aangenomen",
-        "advice": "geen_wensen_en_bedenkingen",
-        "vote": {"mode": "hamerstuk"},
-        "amendments": [],
-        "signatures": [],
-    }
+    return copy.deepcopy(HAMERSTUK)
 
 
 def with_state(document: dict, state: str, decision: dict | None) -> dict:

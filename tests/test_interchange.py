@@ -15,19 +15,10 @@ from django.db import transaction
 from raadsvoorstel import actions
 from raadsvoorstel.interchange import DocumentError, InvalidDocuments, dumps, export_proposal, parse_documents
 from raadsvoorstel.models import Proposal, State
-from tests.conftest import BLOEMENDAAL_FILE, with_state
+from tests.conftest import BLOEMENDAAL_FILE, HAMERSTUK, with_state
 
 Mutation = Callable[[dict], dict]
 
-# Bloemendaal's hamerstuk of 5 October 2023, as the conftest's decision_document.
-HAMERSTUK = {
-    "meeting_date": "2023-10-05",
-    "result": "aangenomen",
-    "advice": "geen_wensen_en_bedenkingen",
-    "vote": {"mode": "hamerstuk"},
-    "amendments": [],
-    "signatures": [],
-}
 SIGNATURES = [
     {"role": "voorzitter", "name": "Pieter van Dam", "date": "2023-10-06"},
     {"role": "griffier", "name": "Marieke Janssen", "date": "2023-10-09"},
