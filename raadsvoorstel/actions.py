@@ -199,6 +199,7 @@ def import_proposals(documents: list[ProposalDocument], *, replace: bool = False
                 municipality=document.municipality, number=document.number, state=State.CONCEPT
             )
             for proposal in existing:
+                _delete_files_on_commit(proposal.attachments.exclude(file=""))
                 proposal.delete()
         stored.append(_store_document(document))
     return stored
@@ -302,7 +303,7 @@ def create_proposal(municipality: Municipality, text: ProposalText, *, by: User)
 def update_proposal(proposal: Proposal, text: ProposalText, *, version: int, by: User) -> None:
     """Save the griffie's edit of a concept, unless someone saved another version since
     `version` was read: then `EditConflict`, and the caller shows both."""
-    if not by.has_perm("raadsvoorstel.change_proposal", proposal):
+    if not permissions.may_change(by, proposal):
         raise PermissionDenied(_("Alleen de griffie van deze gemeente bewerkt dit voorstel."))
     with _acting_on(proposal):
         stored_version = Proposal.objects.values_list("version", flat=True).get(pk=proposal.pk)
@@ -351,7 +352,7 @@ def _write_parts(proposal: Proposal, model, rows: list[dict], *, by: User) -> No
 
 def add_attachment(proposal: Proposal, title: str, upload, *, by: User) -> Attachment:
     """Store a checked PDF (see forms.AttachmentForm) through Django's storage."""
-    if not by.has_perm("raadsvoorstel.change_proposal", proposal):
+    if not permissions.may_change(by, proposal):
         raise PermissionDenied(_("Alleen de griffie van deze gemeente voegt bijlagen toe."))
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -369,13 +370,19 @@ def add_attachment(proposal: Proposal, title: str, upload, *, by: User) -> Attac
 
 def remove_attachment(attachment: Attachment, *, by: User) -> None:
     proposal = attachment.proposal
-    if not by.has_perm("raadsvoorstel.change_proposal", proposal):
+    if not permissions.may_change(by, proposal):
         raise PermissionDenied(_("Alleen de griffie van deze gemeente verwijdert bijlagen."))
     with _acting_on(proposal):
+        _delete_files_on_commit([attachment])
         attachment.delete()
-        # The file goes only once the row is surely gone.
+
+
+def _delete_files_on_commit(attachments) -> None:
+    """Remove the stored files once the rows are surely gone (never on a rollback)."""
+    for attachment in attachments:
         if attachment.file:
-            transaction.on_commit(lambda: attachment.file.storage.delete(attachment.file.name))
+            storage, name = attachment.file.storage, attachment.file.name
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
 
 
 # The transitions a user starts with a button on the proposal page; the council's

@@ -152,9 +152,9 @@ class ProposalEditor:
         if data is not None:
             # "Add a row" buttons submit the form without saving it: show one more row.
             if "add_section" in data:
-                self.sections = _with_extra_row(SectionFormSet, data, "sections")
+                self.sections = _with_extra_row(self.sections)
             if "add_point" in data:
-                self.points = _with_extra_row(DecisionPointFormSet, data, "points")
+                self.points = _with_extra_row(self.points)
             if self.wants_another_row:
                 self._show_without_errors()
 
@@ -241,12 +241,13 @@ def _in_submitted_order(formset) -> list:
     return [form for _index, form in sorted(enumerate(formset.forms), key=position)]
 
 
-def _with_extra_row(formset_class, data, prefix: str):
-    """The same formset as submitted, with one empty row appended."""
-    data = data.copy()
-    total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
-    data[f"{prefix}-TOTAL_FORMS"] = str(total + 1)
-    return formset_class(data, prefix=prefix)
+def _with_extra_row(formset: forms.BaseFormSet) -> forms.BaseFormSet:
+    """The same formset as submitted, with one empty row appended (within its maximum)."""
+    data = formset.data.copy()
+    # total_form_count() reads a checked management form: a tampered count is no crash.
+    total = min(formset.total_form_count() + 1, formset.max_num)
+    data[f"{formset.prefix}-TOTAL_FORMS"] = str(total)
+    return type(formset)(data, prefix=formset.prefix)
 
 
 class TransitionForm(forms.Form):

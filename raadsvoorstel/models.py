@@ -329,13 +329,16 @@ class ProposalQuerySet(models.QuerySet):
 
     def visible_to(self, user: User) -> ProposalQuerySet:
         """What a logged-in user works with: their municipality's proposals, or, for an
-        RBOP-secretaris, the proposals that answer their regional body's plans."""
+        RBOP-secretaris, the proposals past concept that answer their body's plans."""
         if not user.is_authenticated:
             return self.none()
         if user.municipality_id:
             return self.filter(municipality_id=user.municipality_id)
         if user.regional_body_id:
-            return self.filter(regional_plan__regional_body_id=user.regional_body_id)
+            # A concept is the griffie's own draft; the RBOP follows what reaches the council.
+            return self.filter(regional_plan__regional_body_id=user.regional_body_id).exclude(
+                state=State.CONCEPT
+            )
         return self.none()
 
     def with_document(self) -> ProposalQuerySet:
@@ -352,7 +355,15 @@ class ProposalQuerySet(models.QuerySet):
 
 
 # The fields that make up the text of a proposal; frozen once it leaves `concept`.
-FROZEN_FIELDS = ("number", "subject", "proposer", "date", "legal_basis", "regional_plan_id")
+FROZEN_FIELDS = (
+    "municipality_id",
+    "number",
+    "subject",
+    "proposer",
+    "date",
+    "legal_basis",
+    "regional_plan_id",
+)
 
 
 class Proposal(ConcurrentTransitionMixin, models.Model):

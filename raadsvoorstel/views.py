@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from . import actions, history, permissions
 from .forms import AttachmentForm, ProposalEditor, ProposalFilterForm, TransitionForm
-from .models import Attachment, Proposal, TextFrozen, WorkflowError
+from .models import Attachment, Proposal, WorkflowError
 from .text import render_text, text_of
 
 
@@ -77,7 +77,7 @@ def _render_detail(
         {
             "proposal": proposal,
             "transitions": actions.transitions_for(proposal, request.user),
-            "may_edit": request.user.has_perm("raadsvoorstel.change_proposal", proposal),
+            "may_edit": permissions.may_change(request.user, proposal),
             "attachment_form": attachment_form,
         },
         status=status,
@@ -87,7 +87,7 @@ def _render_detail(
 @login_required
 def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _visible_proposal(request, pk)
-    if not request.user.has_perm("raadsvoorstel.change_proposal", proposal):
+    if not permissions.may_change(request.user, proposal):
         raise PermissionDenied(
             _(
                 "Dit voorstel kunt u niet bewerken: het is niet meer in concept, "
@@ -102,11 +102,16 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except actions.EditConflict:
             return _conflict(request, proposal, editor)
-        except TextFrozen as refusal:
+        except IntegrityError:
+            # Someone else took the number between the form's check and the write.
+            editor.form.add_error("number", _("Deze gemeente heeft al een voorstel met dit nummer."))
+        except WorkflowError as refusal:
+            # Moved on meanwhile (sent to the council, say): its text is no longer editable.
             messages.error(request, str(refusal))
             return redirect("proposal_detail", pk=proposal.pk)
-        messages.success(request, _("Het voorstel is opgeslagen."))
-        return redirect("proposal_detail", pk=proposal.pk)
+        else:
+            messages.success(request, _("Het voorstel is opgeslagen."))
+            return redirect("proposal_detail", pk=proposal.pk)
     return render(request, "proposals/edit.html", {"editor": editor, "proposal": proposal})
 
 
@@ -172,13 +177,19 @@ def proposal_history(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _visible_proposal(request, pk)
-    if not request.user.has_perm("raadsvoorstel.change_proposal", proposal):
+    if not permissions.may_change(request.user, proposal):
         raise PermissionDenied(_("Alleen de griffie voegt bijlagen toe aan een concept."))
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_detail(request, proposal, form, status=400)
-    actions.add_attachment(proposal, form.cleaned_data["title"], form.cleaned_data["file"], by=request.user)
-    messages.success(request, _("De bijlage is toegevoegd."))
+    try:
+        actions.add_attachment(
+            proposal, form.cleaned_data["title"], form.cleaned_data["file"], by=request.user
+        )
+    except WorkflowError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("De bijlage is toegevoegd."))
     return redirect("proposal_detail", pk=proposal.pk)
 
 

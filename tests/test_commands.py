@@ -284,3 +284,22 @@ def test_a_file_with_a_byte_order_mark_is_read_as_utf8(reference_data, tmp_path,
     stdout, _ = run("import_proposals", str(path))
 
     assert stdout.endswith("1 voorstel(len) geïmporteerd.\n")
+
+
+def test_replacing_a_concept_removes_its_stored_files(
+    concept, griffie, write_json, bloemendaal_document, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from raadsvoorstel import actions
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    pdf = SimpleUploadedFile("imv.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = actions.add_attachment(concept, "IMV", pdf, by=griffie)
+    path = stored.file.path
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run("import_proposals", "--replace", write_json("voorstel.json", bloemendaal_document))
+
+    assert not os.path.exists(path)

@@ -64,6 +64,12 @@ def test_the_text_of_a_submitted_proposal_is_frozen(submitted, field, value):
     assert getattr(Proposal.objects.get(pk=submitted.pk), field) != value
 
 
+def test_a_submitted_proposal_cannot_move_to_another_municipality(submitted):
+    submitted.municipality = actions.add_municipality("GM0392", "Haarlem", seats=39)
+    with pytest.raises(TextFrozen):
+        submitted.save()
+
+
 def test_decision_points_of_a_submitted_proposal_cannot_change_or_go(submitted):
     point = submitted.decision_points.first()
     point.text = "iets anders"

@@ -109,8 +109,37 @@ def test_the_overview_shows_no_proposals_of_another_municipality(as_user, make_u
     assert "2023000853" not in response.text
 
 
-def test_the_rbop_secretaris_sees_the_proposals_that_answer_its_plans(as_user, rbop_secretaris, concept):
-    assert "2023000853" in as_user(rbop_secretaris).get(reverse("proposal_list")).text
+def test_the_rbop_secretaris_follows_the_proposals_that_reached_the_council(
+    as_user, rbop_secretaris, griffie, concept
+):
+    client = as_user(rbop_secretaris)
+    assert "2023000853" not in client.get(reverse("proposal_list")).text  # a concept is the griffie's
+    assert client.get(reverse("proposal_detail", args=[concept.pk])).status_code == 404
+
+    actions.submit_proposal(concept, by=griffie)
+
+    assert "2023000853" in client.get(reverse("proposal_list")).text
+
+
+def test_a_superuser_with_a_role_gets_no_more_than_that_role(as_user, make_user, concept):
+    secretaris = make_user(Role.RBOP_SECRETARIS, username="super-rbop")
+    secretaris.is_superuser = secretaris.is_staff = True
+    secretaris.save()
+    client = as_user(secretaris)
+
+    response = client.post(
+        reverse("proposal_edit", args=[concept.pk]), editor_data(concept, subject="Anders")
+    )
+
+    assert response.status_code in (403, 404)
+    assert Proposal.objects.get(pk=concept.pk).subject != "Anders"
+
+
+def test_a_tampered_row_count_is_no_crash(as_user, griffie, reference_data):
+    data = editor_data(add_point="1", **{"points-TOTAL_FORMS": "abc"})
+    response = as_user(griffie).post(reverse("proposal_create"), data)
+    assert response.status_code == 200
+    assert not Proposal.objects.exists()
 
 
 @pytest.mark.parametrize(
