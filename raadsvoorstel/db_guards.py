@@ -8,7 +8,9 @@ database (a queryset update, a script, a shell).
 
 Migrations call `create` and `drop`. On SQLite, Django alters a table by building a new
 one and dropping the old, which loses the triggers: a migration that alters a guarded
-table (see PROPOSAL_OF) must `drop` before and `create` after, as 0003 does.
+table (see PROPOSAL_OF) must `drop` before and `create` after, as 0003 does. A migration
+creates the guards for the tables that exist at its point in history (`tables=`); the
+latest one guards them all.
 """
 
 FINAL = "('signed', 'rbop_adopted')"
@@ -34,7 +36,20 @@ PROPOSAL_OF = {
         "(SELECT d.proposal_id FROM raadsvoorstel_decision d"
         " JOIN raadsvoorstel_amendment a ON a.decision_id = d.id WHERE a.id = {row}.amendment_id)"
     ),
+    # The council's live records of the decision (migration 0005 on).
+    "raadsvoorstel_tabledamendment": (
+        "(SELECT ai.proposal_id FROM raadsvoorstel_agendaitem ai WHERE ai.id = {row}.agenda_item_id)"
+    ),
+    "raadsvoorstel_vote": (
+        "(SELECT ai.proposal_id FROM raadsvoorstel_agendaitem ai WHERE ai.id = {row}.agenda_item_id)"
+    ),
+    "raadsvoorstel_memberballot": (
+        "(SELECT ai.proposal_id FROM raadsvoorstel_agendaitem ai"
+        " JOIN raadsvoorstel_vote v ON v.agenda_item_id = ai.id WHERE v.id = {row}.vote_id)"
+    ),
 }
+# The tables guarded since migration 0002.
+FIRST_TABLES = list(PROPOSAL_OF)[:9]
 
 TEXT_COLUMNS = ["municipality_id", "number", "subject", "proposer", "date", "legal_basis", "regional_plan_id"]
 
@@ -54,9 +69,9 @@ def proposal_row_changes(old: str = "OLD", new: str = "NEW", distinct: str = "IS
     )
 
 
-def sqlite_statements() -> list[str]:
+def sqlite_statements(tables: list[str] | None = None) -> list[str]:
     statements = []
-    for table in PROPOSAL_OF:
+    for table in tables or PROPOSAL_OF:
         for event, rows in (("INSERT", ["NEW"]), ("UPDATE", ["OLD", "NEW"]), ("DELETE", ["OLD"])):
             condition = " OR ".join(is_final(table, row) for row in rows)
             statements.append(
@@ -74,10 +89,10 @@ def sqlite_statements() -> list[str]:
     return statements
 
 
-def postgresql_statements() -> list[str]:
+def postgresql_statements(tables: list[str] | None = None) -> list[str]:
     raise_error = f"RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';"
     statements = []
-    for table in PROPOSAL_OF:
+    for table in tables or PROPOSAL_OF:
         statements.append(f"""
             CREATE FUNCTION {table}_refuse_final() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
@@ -118,9 +133,9 @@ def drop_statements(vendor: str) -> list[str]:
     ]
 
 
-def create(schema_editor) -> None:
+def create(schema_editor, tables: list[str] | None = None) -> None:
     vendor = schema_editor.connection.vendor
-    statements = {"postgresql": postgresql_statements, "sqlite": sqlite_statements}[vendor]()
+    statements = {"postgresql": postgresql_statements, "sqlite": sqlite_statements}[vendor](tables)
     for statement in statements:
         schema_editor.execute(statement)
 

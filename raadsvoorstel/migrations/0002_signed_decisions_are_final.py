@@ -6,7 +6,7 @@ from raadsvoorstel import db_guards
 
 
 def create_guards(apps, schema_editor):
-    db_guards.create(schema_editor)
+    db_guards.create(schema_editor, tables=db_guards.FIRST_TABLES)
 
 
 def drop_guards(apps, schema_editor):

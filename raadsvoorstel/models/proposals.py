@@ -8,6 +8,48 @@ functions in `actions.py`.
 
 from __future__ import annotations
 
+__all__ = [
+    "Role",
+    "Municipality",
+    "RegionalBody",
+    "User",
+    "Theme",
+    "RegionalPlan",
+    "Proposer",
+    "State",
+    "WorkflowError",
+    "TextFrozen",
+    "has_decision_points",
+    "has_no_decision",
+    "has_adopting_decision",
+    "has_rejecting_decision",
+    "has_both_signatures",
+    "answers_regional_plan",
+    "ProposalQuerySet",
+    "Proposal",
+    "Revision",
+    "ProposalPart",
+    "refuse_unless_concept",
+    "Section",
+    "DecisionPoint",
+    "Attachment",
+    "Result",
+    "Advice",
+    "VoteMode",
+    "Ballot",
+    "SignatureRole",
+    "Decision",
+    "MemberVote",
+    "Amendment",
+    "AmendmentChange",
+    "Signature",
+    "MIN_SEATS",
+    "MAX_SEATS",
+    "SEATS_MESSAGE",
+    "FROZEN_FIELDS",
+    "cbs_code_validator",
+]
+
 import rules
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -659,6 +701,14 @@ class Decision(models.Model):
     vote_mode = models.CharField(_("wijze van stemmen"), max_length=20, choices=VoteMode.choices)
     votes_for = models.PositiveSmallIntegerField(_("stemmen voor"), null=True, blank=True)
     votes_against = models.PositiveSmallIntegerField(_("stemmen tegen"), null=True, blank=True)
+    # Where the council decided in this app; empty for a decision imported from elsewhere.
+    meeting = models.ForeignKey(
+        "Meeting", verbose_name=_("vergadering"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    # A raadsbesluit signed in ink: the scan, kept with its hash.
+    paper_scan = models.FileField(_("scan van het getekende besluit"), upload_to="besluiten/%Y/", blank=True)
+    paper_scan_sha256 = models.CharField(_("SHA-256 van de scan"), max_length=64, blank=True)
 
     history = HistoricalRecords()
 
@@ -749,6 +799,8 @@ class Signature(models.Model):
         on_delete=models.SET_NULL,
         related_name="signatures",
     )
+    # Signed by the waarnemend voorzitter or the plaatsvervangend griffier; the raadsbesluit says so.
+    as_substitute = models.BooleanField(_("als vervanger"), default=False)
 
     class Meta:
         verbose_name = _("ondertekening")

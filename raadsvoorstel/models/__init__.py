@@ -1,0 +1,5 @@
+"""The domain, split by noun: proposals and their people in `proposals`, the council's
+meetings and votes in `meetings`. Import from here: `from raadsvoorstel.models import ...`."""
+
+from .meetings import *  # noqa: F403
+from .proposals import *  # noqa: F403
