@@ -61,12 +61,28 @@ def may_change(user: User, proposal: Proposal) -> bool:
     return rules.test_rule("proposal.change", user, proposal)
 
 
-def may_draft_in(user: User, municipality: Municipality) -> bool:
-    """Whether `user` may start a new proposal in `municipality`."""
+def is_griffie_of(user: User, municipality: Municipality) -> bool:
+    """Griffie staff or the griffier of `municipality`: they draft, keep the council's
+    records (meetings, attendance, votes) and print."""
     return (
         user.is_authenticated
         and user.role in (Role.GRIFFIEMEDEWERKER, Role.GRIFFIER)
         and user.municipality_id == municipality.pk
+    )
+
+
+def signs_as_substitute(user: User, municipality: Municipality) -> bool:
+    """Whether `user` signs in another's place: the raadsbesluit names them as such."""
+    own_role = user.role if user.municipality_id == municipality.pk else None
+    role = signing_role(user, municipality)
+    return (
+        role is not None
+        and own_role != role
+        and user.pk
+        not in (
+            municipality.voorzitter_id,
+            municipality.griffier_id,
+        )
     )
 
 
@@ -99,7 +115,8 @@ PROPOSAL_RULES = {
     "return_to_concept": is_griffie,
     "withdraw": is_griffie,
     "record_decision": is_griffie,
-    "sign": may_sign,
+    # Signing itself checks signing_role; the griffie completes a signing done in ink.
+    "sign": may_sign | is_griffie,
     "record_rbop_adoption": is_secretary_of_plan_body,
 }
 

@@ -40,7 +40,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "may_draft": request.user.municipality is not None
-            and permissions.may_draft_in(request.user, request.user.municipality),
+            and permissions.is_griffie_of(request.user, request.user.municipality),
         },
     )
 
@@ -48,7 +48,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def proposal_create(request: HttpRequest) -> HttpResponse:
     municipality = request.user.municipality
-    if municipality is None or not permissions.may_draft_in(request.user, municipality):
+    if municipality is None or not permissions.is_griffie_of(request.user, municipality):
         raise PermissionDenied(_("Alleen de griffie maakt raadsvoorstellen."))
     editor = ProposalEditor(request.POST or None, municipality=municipality)
     if request.method == "POST" and not editor.wants_another_row and editor.is_valid():

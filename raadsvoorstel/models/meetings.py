@@ -42,7 +42,11 @@ class CouncilMember(models.Model):
     seated_from = models.DateField(_("lid vanaf"))
     seated_until = models.DateField(_("lid tot en met"), null=True, blank=True)
     user = models.OneToOneField(
-        User, verbose_name=_("account"), null=True, blank=True, on_delete=models.SET_NULL,
+        User,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="council_member",
         help_text=_("Het account waarmee het raadslid zelf stemt."),
     )
@@ -98,6 +102,9 @@ class Meeting(models.Model):
     @property
     def is_open(self) -> bool:
         return self.opened_at is not None and self.closed_at is None
+
+    def votes_open(self) -> bool:
+        return Vote.objects.filter(agenda_item__meeting=self, status=VoteStatus.OPEN).exists()
 
     def seated_members(self) -> CouncilMemberQuerySet:
         return CouncilMember.objects.filter(municipality=self.municipality_id).seated_on(self.date)

@@ -8,6 +8,10 @@ functions in `actions.py`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 __all__ = [
     "Role",
     "Municipality",
@@ -30,6 +34,7 @@ __all__ = [
     "Revision",
     "ProposalPart",
     "refuse_unless_concept",
+    "applying_amendments",
     "Section",
     "DecisionPoint",
     "Attachment",
@@ -595,10 +600,27 @@ class ProposalPart(models.Model):
         return super().delete(*args, **kwargs)
 
 
+# Set only while the council's adopted amendments are written into the decision points:
+# the one change the text of a proposal before the council may undergo.
+_applying_amendments: ContextVar[bool] = ContextVar("applying_amendments", default=False)
+
+
+@contextmanager
+def applying_amendments() -> Iterator[None]:
+    token = _applying_amendments.set(True)
+    try:
+        yield
+    finally:
+        _applying_amendments.reset(token)
+
+
 def refuse_unless_concept(proposal_id: int) -> None:
     state = Proposal.objects.filter(pk=proposal_id).values_list("state", flat=True).first()
-    if state is not None and state != State.CONCEPT:
-        raise TextFrozen(_("De tekst van een voorstel dat niet meer in concept is, ligt vast."))
+    if state is None or state == State.CONCEPT:
+        return
+    if state == State.COUNCIL_ADVICE and _applying_amendments.get():
+        return
+    raise TextFrozen(_("De tekst van een voorstel dat niet meer in concept is, ligt vast."))
 
 
 class Section(ProposalPart):
@@ -703,7 +725,11 @@ class Decision(models.Model):
     votes_against = models.PositiveSmallIntegerField(_("stemmen tegen"), null=True, blank=True)
     # Where the council decided in this app; empty for a decision imported from elsewhere.
     meeting = models.ForeignKey(
-        "Meeting", verbose_name=_("vergadering"), null=True, blank=True, on_delete=models.PROTECT,
+        "Meeting",
+        verbose_name=_("vergadering"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="decisions",
     )
     # A raadsbesluit signed in ink: the scan, kept with its hash.

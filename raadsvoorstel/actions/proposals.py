@@ -1,4 +1,4 @@
-"""Every write the application makes, one function each.
+"""The proposal's writes: drafting, the workflow's transitions, signing, import.
 
 Each action checks who may do it, runs in one transaction, and leaves its history:
 transitions are logged by django-fsm-log (who, when, from, to, why), text changes by
@@ -7,6 +7,26 @@ after a transition themselves.
 """
 
 from __future__ import annotations
+
+__all__ = [
+    "submit_proposal",
+    "return_proposal_to_concept",
+    "withdraw_proposal",
+    "record_rbop_adoption",
+    "record_decision",
+    "sign_decision",
+    "import_proposals",
+    "add_municipality",
+    "EditConflict",
+    "create_proposal",
+    "update_proposal",
+    "add_attachment",
+    "remove_attachment",
+    "UserTransition",
+    "transitions_for",
+    "USER_TRANSITIONS",
+    "archive_signed_decision",
+]
 
 import datetime
 import hashlib
@@ -23,9 +43,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import ConcurrentTransition
 from django_fsm_log.helpers import FSMLogDescriptor
 
-from . import permissions
-from .interchange import DecisionDocument, ProposalDocument
-from .models import (
+from .. import permissions
+from ..interchange import DecisionDocument, ProposalDocument
+from ..models import (
     Amendment,
     AmendmentChange,
     Attachment,
@@ -43,7 +63,7 @@ from .models import (
     User,
     WorkflowError,
 )
-from .text import ProposalText, text_of
+from ..text import ProposalText, text_of
 
 
 def _changed_meanwhile(proposal: Proposal) -> WorkflowError:
@@ -174,11 +194,23 @@ def sign_decision(proposal: Proposal, *, by: User, date: datetime.date | None = 
             role=role,
             name=by.display_name,
             user=by,
+            as_substitute=permissions.signs_as_substitute(by, proposal.municipality),
             date=date or timezone.localdate(),
         )
         if decision.signatures.count() == 2:
             _transition(proposal, "complete_signing", by=by)
+            transaction.on_commit(lambda: archive_signed_decision(proposal))
     return signature
+
+
+def archive_signed_decision(proposal: Proposal) -> None:
+    """Called once, after the transaction that made a decision `signed` has committed.
+
+    The place where the archived raadsbesluit is made: the PDF issue renders it here,
+    stores it through Django's storage with its SHA-256, and seals it. Until then the
+    signed decision is kept by the database, whose triggers refuse any change, and a
+    decision signed in ink also by its scan and that scan's hash.
+    """
 
 
 # --- Import ---
@@ -292,7 +324,7 @@ class EditConflict(WorkflowError):
 
 def create_proposal(municipality: Municipality, text: ProposalText, *, by: User) -> Proposal:
     """A new concept in the griffie's own municipality."""
-    if not permissions.may_draft_in(by, municipality):
+    if not permissions.is_griffie_of(by, municipality):
         raise PermissionDenied(_("Alleen de griffie van deze gemeente maakt hier voorstellen."))
     with transaction.atomic():
         proposal = Proposal(municipality=municipality)

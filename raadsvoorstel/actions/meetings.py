@@ -1,0 +1,455 @@
+"""The council's writes: members, meetings, attendance, amendments, votes, and the
+decision they add up to; each checks the Gemeentewet through `gemeentewet.py`.
+
+Votes are serialised on their row: two members voting at once both count, and the
+griffie closing a vote while a member votes sees either the ballot or a closed vote,
+never half of it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import gemeentewet, permissions
+from ..gemeentewet import InvalidVote, Outcome
+from ..interchange import AmendmentDocument, DecisionDocument, MemberVoteDocument, SignatureDocument
+from ..models import (
+    Advice,
+    AgendaItem,
+    Attendance,
+    CouncilMember,
+    Decision,
+    Meeting,
+    MemberBallot,
+    Municipality,
+    Proposal,
+    Result,
+    SignatureRole,
+    State,
+    TabledAmendment,
+    User,
+    Vote,
+    VoteMode,
+    VoteStatus,
+    WorkflowError,
+    applying_amendments,
+)
+from ..text import text_of
+from .proposals import _acting_on, _transition, archive_signed_decision, record_decision
+
+__all__ = [
+    "add_member",
+    "import_members",
+    "schedule_meeting",
+    "put_on_agenda",
+    "postpone_item",
+    "set_attendance",
+    "open_meeting",
+    "table_amendment",
+    "start_vote",
+    "cast_ballot",
+    "close_vote",
+    "sign_on_paper",
+    "derived_advice",
+]
+
+
+def _require_griffie(user: User, municipality: Municipality, what: str) -> None:
+    if not permissions.is_griffie_of(user, municipality):
+        raise PermissionDenied(_("Alleen de griffie %(what)s.") % {"what": what})
+
+
+# --- Members ---
+
+
+def add_member(
+    municipality: Municipality,
+    name: str,
+    party: str,
+    seated_from: datetime.date,
+    seated_until: datetime.date | None = None,
+    *,
+    by: User,
+) -> CouncilMember:
+    _require_griffie(by, municipality, _("beheert de raadsleden"))
+    member = CouncilMember(
+        municipality=municipality,
+        name=name.strip(),
+        party=party.strip(),
+        seated_from=seated_from,
+        seated_until=seated_until,
+    )
+    member.full_clean()
+    member.save()
+    return member
+
+
+def import_members(municipality: Municipality, text: str, *, by: User) -> list[CouncilMember]:
+    """Members from CSV (naam;fractie;vanaf;tot en met — a header row, ';' or ','), all or
+    nothing: `ValidationError` listing each bad line, and nothing stored."""
+    _require_griffie(by, municipality, _("beheert de raadsleden"))
+    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text.strip() else ";", delimiters=";,")
+    rows = list(csv.reader(io.StringIO(text), dialect))
+    errors, members = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) not in (3, 4):
+            errors.append(
+                _("regel %(n)s: verwacht naam, fractie, vanaf en eventueel tot en met") % {"n": number}
+            )
+            continue
+        try:
+            seated_from = datetime.date.fromisoformat(row[2].strip())
+            seated_until = (
+                datetime.date.fromisoformat(row[3].strip()) if len(row) == 4 and row[3].strip() else None
+            )
+        except ValueError:
+            errors.append(_("regel %(n)s: een datum schrijft u als 2022-03-31") % {"n": number})
+            continue
+        member = CouncilMember(
+            municipality=municipality,
+            name=row[0].strip(),
+            party=row[1].strip(),
+            seated_from=seated_from,
+            seated_until=seated_until,
+        )
+        try:
+            member.full_clean()
+        except ValidationError as error:
+            errors += [f"regel {number}: {message}" for message in error.messages]
+            continue
+        members.append(member)
+    if not rows[1:] and not errors:
+        errors.append(_("het bestand bevat geen raadsleden"))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        for member in members:
+            member.save()
+    return members
+
+
+# --- Meetings and their agenda ---
+
+
+def schedule_meeting(
+    municipality: Municipality, starts_at: datetime.datetime, place: str, *, by: User
+) -> Meeting:
+    _require_griffie(by, municipality, _("plant vergaderingen"))
+    return Meeting.objects.create(municipality=municipality, starts_at=starts_at, place=place)
+
+
+def put_on_agenda(meeting: Meeting, proposal: Proposal, *, by: User) -> AgendaItem:
+    """A proposal before the council goes on one meeting's agenda at a time."""
+    _require_griffie(by, meeting.municipality, _("stelt de agenda vast"))
+    if proposal.municipality_id != meeting.municipality_id:
+        raise WorkflowError(_("Dit voorstel hoort bij een andere gemeente."))
+    if proposal.state != State.COUNCIL_ADVICE:
+        raise WorkflowError(_("Alleen een voorstel dat bij de raad ligt, komt op de agenda."))
+    if meeting.closed_at:
+        raise WorkflowError(_("Deze vergadering is al gesloten."))
+    with transaction.atomic():
+        Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if AgendaItem.objects.filter(proposal=proposal, postponed=False).exclude(meeting=meeting).exists():
+            raise WorkflowError(_("Dit voorstel staat al op de agenda van een andere vergadering."))
+        position = (meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0) + 1
+        try:
+            with transaction.atomic():
+                return AgendaItem.objects.create(meeting=meeting, proposal=proposal, position=position)
+        except IntegrityError:
+            raise WorkflowError(_("Dit voorstel staat al op de agenda van deze vergadering.")) from None
+
+
+def postpone_item(item: AgendaItem, to: Meeting, *, by: User, on_tie: bool = False) -> AgendaItem:
+    """Aangehouden: the proposal moves to a later meeting; this item stays, marked."""
+    _require_griffie(by, item.meeting.municipality, _("houdt een voorstel aan"))
+    if to.starts_at <= item.meeting.starts_at:
+        raise WorkflowError(_("Een voorstel wordt aangehouden tot een latere vergadering."))
+    with transaction.atomic():
+        item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        item.postponed = True
+        item.postponed_on_tie = item.postponed_on_tie or on_tie
+        item.save(update_fields=["postponed", "postponed_on_tie"])
+        position = (to.agenda_items.aggregate(last=Max("position"))["last"] or 0) + 1
+        return AgendaItem.objects.create(
+            meeting=to, proposal=item.proposal, position=position, postponed_on_tie=item.postponed_on_tie
+        )
+
+
+def set_attendance(meeting: Meeting, members: list[CouncilMember], *, by: User) -> None:
+    """The attendance list as the griffie keeps it: exactly these members signed."""
+    _require_griffie(by, meeting.municipality, _("houdt de presentielijst bij"))
+    seated = set(meeting.seated_members().values_list("pk", flat=True))
+    strangers = [member for member in members if member.pk not in seated]
+    if strangers:
+        raise WorkflowError(
+            _("%(name)s heeft op de dag van de vergadering geen zitting in de raad.")
+            % {"name": strangers[0].name}
+        )
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.votes_open():
+            raise WorkflowError(_("Tijdens een stemming verandert de presentielijst niet."))
+        meeting.attendances.exclude(member__in=members).delete()
+        present = set(meeting.attendances.values_list("member_id", flat=True))
+        Attendance.objects.bulk_create(
+            Attendance(meeting=meeting, member=m) for m in members if m.pk not in present
+        )
+
+
+def open_meeting(meeting: Meeting, *, by: User) -> None:
+    """Art. 20: the meeting opens when more than half of the seated members are present."""
+    _require_griffie(by, meeting.municipality, _("opent de vergadering"))
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        present, seats = meeting.attendances.count(), meeting.municipality.seats
+        if not gemeentewet.meeting_may_open(present, seats):
+            raise WorkflowError(
+                _(
+                    "Er zijn %(present)s leden aanwezig; om te openen zijn er ten minste "
+                    "%(needed)s nodig (art. 20)."
+                )
+                % {"present": present, "needed": gemeentewet.more_than_half(seats)}
+            )
+        meeting.opened_at = meeting.opened_at or timezone.now()
+        meeting.save(update_fields=["opened_at"])
+
+
+# --- Amendments and votes ---
+
+
+def table_amendment(
+    item: AgendaItem, title: str, submitters: list[str], changes: list[tuple[int, str]], *, by: User
+) -> TabledAmendment:
+    _require_griffie(by, item.meeting.municipality, _("legt amendementen vast"))
+    points = item.proposal.decision_points.count()
+    if not changes or any(not 1 <= point <= points or not text.strip() for point, text in changes):
+        raise WorkflowError(
+            _("Een amendement geeft een nieuwe tekst voor een of meer bestaande beslispunten.")
+        )
+    if not [s for s in submitters if s.strip()]:
+        raise WorkflowError(_("Een amendement heeft ten minste één indiener."))
+    return TabledAmendment.objects.create(
+        agenda_item=item,
+        title=title,
+        submitters=[s.strip() for s in submitters if s.strip()],
+        changes=[{"point": point, "text": text} for point, text in changes],
+    )
+
+
+def start_vote(item: AgendaItem, mode: str, *, amendment: TabledAmendment | None = None, by: User) -> Vote:
+    """Put the proposal, or first one of its amendments, to the vote. A hamerstuk needs no
+    vote (art. 32 lid 3): it is adopted at once."""
+    if not (
+        permissions.is_griffie_of(by, item.meeting.municipality)
+        or permissions.signing_role(by, item.meeting.municipality) == SignatureRole.VOORZITTER
+    ):
+        raise PermissionDenied(_("Alleen de griffie of de voorzitter brengt een voorstel in stemming."))
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+        if not meeting.is_open:
+            raise WorkflowError(_("Er wordt pas gestemd als de vergadering is geopend."))
+        if item.postponed or item.proposal.state != State.COUNCIL_ADVICE:
+            raise WorkflowError(_("Over dit agendapunt wordt niet meer gestemd."))
+        if meeting.votes_open():
+            raise WorkflowError(_("Er loopt al een stemming; sluit die eerst."))
+        if amendment is None and item.amendments.filter(result="").exists():
+            raise WorkflowError(_("Eerst wordt over de amendementen gestemd."))
+        if amendment is not None and amendment.result:
+            raise WorkflowError(_("Over dit amendement is al gestemd."))
+        vote = Vote.objects.create(agenda_item=item, amendment=amendment, mode=mode)
+        if mode == VoteMode.HAMERSTUK:
+            _conclude(vote, Outcome.ADOPTED, by=by)
+        return vote
+
+
+def cast_ballot(vote: Vote, member: CouncilMember, choice: str, *, by: User) -> MemberBallot:
+    """A member votes in a roll call, in their own browser or through the griffie."""
+    municipality = vote.agenda_item.meeting.municipality
+    own = getattr(by, "council_member", None) == member
+    if not own and not permissions.is_griffie_of(by, municipality):
+        raise PermissionDenied(_("U kunt alleen uw eigen stem uitbrengen."))
+    with transaction.atomic():
+        vote = Vote.objects.select_for_update().get(pk=vote.pk)
+        if vote.mode != VoteMode.HOOFDELIJK:
+            raise WorkflowError(_("Alleen bij een hoofdelijke stemming stemt elk lid apart."))
+        if not vote.is_open:
+            raise WorkflowError(_("Deze stemming is gesloten."))
+        if not vote.agenda_item.meeting.attendances.filter(member=member).exists():
+            raise WorkflowError(
+                _("%(name)s staat niet op de presentielijst en kan niet stemmen.") % {"name": member.name}
+            )
+        if vote.ballots.filter(member=member).exists():
+            raise WorkflowError(_("%(name)s heeft al gestemd.") % {"name": member.name})
+        return MemberBallot.objects.create(vote=vote, member=member, choice=choice, entered_by=by)
+
+
+def close_vote(
+    vote: Vote, *, by: User, votes_for: int | None = None, votes_against: int | None = None
+) -> Vote:
+    """Close the vote and let the law decide (art. 29, 30, 32): counts given by hand for a
+    show of hands, tallied from the ballots for a roll call."""
+    item = vote.agenda_item
+    if not permissions.is_griffie_of(by, item.meeting.municipality):
+        raise PermissionDenied(_("Alleen de griffie sluit een stemming."))
+    with transaction.atomic():
+        vote = Vote.objects.select_for_update().get(pk=vote.pk)
+        if not vote.is_open:
+            raise WorkflowError(_("Deze stemming is al gesloten."))
+        if vote.mode == VoteMode.HOOFDELIJK:
+            votes_for = vote.ballots.filter(choice="voor").count()
+            votes_against = vote.ballots.filter(choice="tegen").count()
+        elif votes_for is None or votes_against is None:
+            raise WorkflowError(_("Vul het aantal stemmen voor en tegen in."))
+        present = item.meeting.attendances.count()
+        vote.votes_for, vote.votes_against, vote.present = votes_for, votes_against, present
+        try:
+            outcome = gemeentewet.outcome_of_vote(
+                votes_for,
+                votes_against,
+                seats=item.meeting.municipality.seats,
+                present=present,
+                postponed_before=item.postponed_on_tie,
+            )
+        except InvalidVote as invalid:
+            raise WorkflowError(str(invalid)) from None
+        _conclude(vote, outcome, by=by)
+        return vote
+
+
+def _conclude(vote: Vote, outcome: Outcome, *, by: User) -> None:
+    vote.status, vote.outcome, vote.closed_at = VoteStatus.CLOSED, outcome, timezone.now()
+    vote.save()
+    item = vote.agenda_item
+    if outcome == Outcome.POSTPONED:
+        # Art. 32: the decision waits for the next meeting; the griffie moves the item there.
+        AgendaItem.objects.filter(pk=item.pk).update(postponed=True, postponed_on_tie=True)
+        return
+    if vote.amendment_id:
+        TabledAmendment.objects.filter(pk=vote.amendment_id).update(result=outcome)
+        return
+    _record_council_decision(item, vote, outcome, by=by)
+
+
+def _record_council_decision(item: AgendaItem, vote: Vote, outcome: Outcome, *, by: User) -> None:
+    """Write the adopted amendments into the decision points, then the Decision itself."""
+    proposal = Proposal.objects.get(pk=item.proposal_id)
+    amendments = list(item.amendments.all())
+    adopted = [a for a in amendments if a.result == Result.AANGENOMEN]
+    if adopted and outcome == Outcome.ADOPTED:
+        _apply_amendments(proposal, adopted, by=by)
+    points = list(proposal.decision_points.values_list("text", flat=True))
+    advice, advice_text = derived_advice(proposal, points)
+    document = DecisionDocument(
+        meeting_date=item.meeting.date,
+        result=Result.AANGENOMEN if outcome == Outcome.ADOPTED else Result.VERWORPEN,
+        advice=advice,
+        advice_text=advice_text,
+        vote_mode=vote.mode,
+        votes_for=vote.votes_for if vote.mode != VoteMode.HAMERSTUK else None,
+        votes_against=vote.votes_against if vote.mode != VoteMode.HAMERSTUK else None,
+        member_votes=[
+            MemberVoteDocument(name=b.member.name, party=b.member.party, vote=b.choice)
+            for b in vote.ballots.select_related("member")
+        ],
+        amendments=[
+            AmendmentDocument(
+                title=a.title,
+                submitters=a.submitters,
+                result=a.result,
+                changes=[(c["point"], c["text"]) for c in a.changes],
+            )
+            for a in amendments
+        ],
+    )
+    # The griffie records; the voorzitter may too, as record_decision's rule allows.
+    decision = record_decision(proposal, document, by=by)
+    Decision.objects.filter(pk=decision.pk).update(meeting=item.meeting)
+
+
+def _apply_amendments(proposal: Proposal, amendments: list[TabledAmendment], *, by: User) -> None:
+    """The one change to a proposal before the council: its adopted amendments. Both texts
+    stay in the history (the decision points' own history and a new Revision)."""
+    from ..models import DecisionPoint, Revision
+
+    with applying_amendments():
+        for amendment in amendments:
+            for change in amendment.changes:
+                point = DecisionPoint.objects.get(proposal=proposal, position=change["point"])
+                point.text = change["text"]
+                point._history_user = by
+                point.save()
+    proposal.version += 1
+    proposal.skip_history_when_saving = True
+    proposal.save(update_fields=["version"])
+    Revision.objects.create(proposal=proposal, version=proposal.version, saved_by=by, text=text_of(proposal))
+
+
+def derived_advice(proposal: Proposal, points: list[str]) -> tuple[str, str]:
+    """The council's advice in a consultation, as its adopted decision points say it: the
+    Bloemendaal dictum says "geen wensen en bedenkingen"; a point that states wensen en
+    bedenkingen carries them as its text. Not a consultation: no advice."""
+    if proposal.regional_plan_id is None:
+        return "", ""
+    lowered = [point.lower() for point in points]
+    if any("geen wensen en bedenkingen" in point for point in lowered):
+        return Advice.NO_OBJECTIONS, ""
+    stating = [point for point, low in zip(points, lowered, strict=True) if "wensen en bedenkingen" in low]
+    if stating:
+        return Advice.OBJECTIONS, "\n\n".join(stating)
+    return "", ""
+
+
+# --- Signing on paper, and the archive ---
+
+
+def sign_on_paper(
+    proposal: Proposal, scan, *, voorzitter: str, griffier: str, date: datetime.date, by: User
+) -> None:
+    """The raadsbesluit was signed in ink: store the scan with its SHA-256 and record both
+    signatures as they stand on it; the proposal is then `signed`."""
+    if not permissions.is_griffie_of(by, proposal.municipality):
+        raise PermissionDenied(_("Alleen de griffie legt een op papier getekend besluit vast."))
+    digest = hashlib.sha256()
+    for chunk in scan.chunks():
+        digest.update(chunk)
+    scan.seek(0)
+    with _acting_on(proposal):
+        if proposal.state != State.ADVISED:
+            raise WorkflowError(
+                _("Alleen een besluit met de status “Advies uitgebracht” kan worden ondertekend.")
+            )
+        decision = proposal.decision
+        if decision.signatures.exists():
+            raise WorkflowError(_("Dit besluit is al deels digitaal ondertekend."))
+        decision.paper_scan.save(scan.name, scan, save=False)
+        decision.paper_scan_sha256 = digest.hexdigest()
+        decision.save(update_fields=["paper_scan", "paper_scan_sha256"])
+        _store_signatures(
+            decision,
+            [
+                SignatureDocument(role=SignatureRole.VOORZITTER, name=voorzitter, date=date),
+                SignatureDocument(role=SignatureRole.GRIFFIER, name=griffier, date=date),
+            ],
+        )
+        _transition(proposal, "complete_signing", by=by)
+        transaction.on_commit(lambda: archive_signed_decision(proposal))
+
+
+def _store_signatures(decision: Decision, signatures: list[SignatureDocument]) -> None:
+    from ..models import Signature
+
+    for signature in signatures:
+        Signature.objects.create(
+            decision=decision, role=signature.role, name=signature.name, date=signature.date
+        )
