@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views
+from .views import meetings
+from .views import proposals as views
 
 admin.site.site_header = "Raadsvoorstel"
 admin.site.site_title = "Raadsvoorstel"
@@ -30,5 +31,37 @@ urlpatterns = [
         views.attachment_delete,
         name="attachment_delete",
     ),
+    path("voorstellen/<int:pk>/ondertekenen/", meetings.proposal_sign, name="proposal_sign"),
+    path("raadsleden/", meetings.member_list, name="member_list"),
+    path("vergaderingen/", meetings.meeting_list, name="meeting_list"),
+    path("vergaderingen/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path("vergaderingen/<int:pk>/presentielijst/", meetings.meeting_attendance, name="meeting_attendance"),
+    path("vergaderingen/<int:pk>/openen/", meetings.meeting_open, name="meeting_open"),
+    path("vergaderingen/<int:pk>/agenda/", meetings.meeting_agenda, name="meeting_agenda"),
+    path("vergaderingen/<int:pk>/punten/<int:item_pk>/", meetings.item_detail, name="item_detail"),
+    path(
+        "vergaderingen/<int:pk>/punten/<int:item_pk>/amendement/",
+        meetings.item_amendment,
+        name="item_amendment",
+    ),
+    path(
+        "vergaderingen/<int:pk>/punten/<int:item_pk>/stemming/",
+        meetings.item_start_vote,
+        name="item_start_vote",
+    ),
+    path(
+        "vergaderingen/<int:pk>/punten/<int:item_pk>/stemming/<int:vote_pk>/sluiten/",
+        meetings.item_close_vote,
+        name="item_close_vote",
+    ),
+    path(
+        "vergaderingen/<int:pk>/punten/<int:item_pk>/stemming/<int:vote_pk>/lid/<int:member_pk>/",
+        meetings.item_ballot,
+        name="item_ballot",
+    ),
+    path(
+        "vergaderingen/<int:pk>/punten/<int:item_pk>/aanhouden/", meetings.item_postpone, name="item_postpone"
+    ),
+    path("stemmen/", meetings.my_votes, name="my_votes"),
     path("admin/", admin.site.urls),
 ]

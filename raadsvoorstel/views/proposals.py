@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import actions, history, permissions
-from .forms import AttachmentForm, ProposalEditor, ProposalFilterForm, TransitionForm
-from .models import Attachment, Proposal, WorkflowError
-from .text import render_text, text_of
+from .. import actions, history, permissions
+from ..forms import AttachmentForm, ProposalEditor, ProposalFilterForm, TransitionForm
+from ..models import Attachment, Proposal, WorkflowError
+from ..text import render_text, text_of
 
 
 def _visible_proposal(request: HttpRequest, pk: int) -> Proposal:
@@ -78,6 +78,8 @@ def _render_detail(
             "proposal": proposal,
             "transitions": actions.transitions_for(proposal, request.user),
             "may_edit": permissions.may_change(request.user, proposal),
+            "may_sign": permissions.signing_role(request.user, proposal.municipality) is not None
+            or permissions.is_griffie_of(request.user, proposal.municipality),
             "attachment_form": attachment_form,
         },
         status=status,

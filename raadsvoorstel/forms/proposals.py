@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+__all__ = [
+    "ThemeTreeField",
+    "ProposalForm",
+    "SectionForm",
+    "DecisionPointForm",
+    "OrderedFormSet",
+    "ProposalEditor",
+    "TransitionForm",
+    "AttachmentForm",
+    "ProposalFilterForm",
+    "SectionFormSet",
+    "DecisionPointFormSet",
+    "USUAL_HEADINGS",
+    "MAX_ATTACHMENT_BYTES",
+]
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from .models import Proposal, Proposer, State, Theme
-from .text import ProposalText
+from ..models import Proposal, Proposer, State, Theme
+from ..text import ProposalText
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
@@ -259,12 +275,16 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Bestand (PDF, ten hoogste 20 MB)"))
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
+        return self.clean_pdf(self.cleaned_data["file"])
+
+    @staticmethod
+    def clean_pdf(upload):
+        """A PDF of at most 20 MB, judged by its content, not by its name."""
         if upload.size == 0:
             raise ValidationError(_("Het bestand is leeg."))
         if upload.size > MAX_ATTACHMENT_BYTES:
             raise ValidationError(_("Het bestand is groter dan 20 MB."))
-        # The content decides, not the name: a PDF starts with %PDF- and ends with %%EOF.
+        # A PDF starts with %PDF- and ends with %%EOF (within its last kilobyte).
         upload.seek(0)
         head = upload.read(1024)
         upload.seek(max(upload.size - 1024, 0))

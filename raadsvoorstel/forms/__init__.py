@@ -1,0 +1,4 @@
+"""The forms, split by noun like the models, actions and views."""
+
+from .meetings import *  # noqa: F403
+from .proposals import *  # noqa: F403

@@ -1,0 +1,1 @@
+"""The pages, split by noun like the models and actions."""
