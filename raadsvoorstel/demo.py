@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import zoneinfo
 from pathlib import Path
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.db import transaction
 
 from . import actions
 from .interchange import parse_documents
-from .models import Municipality, Proposal, RegionalBody, RegionalPlan, Role, Theme, User
+from .models import Meeting, Municipality, Proposal, RegionalBody, RegionalPlan, Role, Theme, User
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
@@ -85,6 +86,26 @@ def create_demo_users(municipality_code: str = "GM0377", body_code: str = "rbop-
     municipality.griffier = municipality.griffier or User.objects.get(username="griffier")
     municipality.save()
     return created
+
+
+def load_demo_council(code: str = "GM0377") -> tuple[int, Meeting | None]:
+    """The council's members (fictional people) and one meeting to decide on, once.
+
+    The demo raadslid's account is tied to its member, so it can vote in its own browser.
+    """
+    municipality = Municipality.objects.get(code=code)
+    added, meeting = 0, None
+    if not municipality.members.exists():
+        griffie = User.objects.get(username="griffie")
+        text = (FIXTURES / f"members-{code}.csv").read_text(encoding="utf-8")
+        added = len(actions.import_members(municipality, text, by=griffie))
+        raadslid = User.objects.filter(username="raadslid").first()
+        if raadslid is not None:
+            municipality.members.filter(name=raadslid.get_full_name()).update(user=raadslid)
+    if not municipality.meetings.exists():
+        starts_at = datetime.datetime(2023, 10, 5, 20, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Amsterdam"))
+        meeting = Meeting.objects.create(municipality=municipality, starts_at=starts_at, place="Raadzaal")
+    return added, meeting
 
 
 def load_demo_proposals(directory: Path = FIXTURES / "proposals") -> list[Proposal]:

@@ -399,7 +399,7 @@ def proposal_sign(request: HttpRequest, pk: int) -> HttpResponse:
     is_griffie = permissions.is_griffie_of(request.user, proposal.municipality)
     if role is None and not is_griffie:
         raise PermissionDenied(_("Alleen de voorzitter en de griffier ondertekenen een raadsbesluit."))
-    form = SignForm(request.POST or None) if role else None
+    form = SignForm(request.POST if request.method == "POST" else None) if role else None
     paper = PaperSignatureForm() if is_griffie else None
     if request.method == "POST":
         if "scan" in request.FILES and is_griffie:

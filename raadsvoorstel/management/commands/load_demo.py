@@ -10,6 +10,11 @@ class Command(BaseCommand):
         demo.load_reference_data()
         users = demo.create_demo_users()
         proposals = demo.load_demo_proposals()
+        members, meeting = demo.load_demo_council()
+        if members:
+            self.stdout.write(f"{members} raadsleden geladen.")
+        if meeting:
+            self.stdout.write(f"{meeting} gepland.")
         for proposal in proposals:
             self.stdout.write(f"Voorstel {proposal.number} ({proposal.municipality}) geladen.")
         if users:

@@ -1,0 +1,232 @@
+"""The council's pages: a meeting from attendance to signature, and every refusal."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from raadsvoorstel import actions, demo
+from raadsvoorstel.models import AgendaItem, CouncilMember, Meeting, Proposal, Role, State, Vote
+
+pytestmark = pytest.mark.django_db
+
+AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
+
+
+@pytest.fixture
+def council(bloemendaal, griffie):
+    """Bloemendaal's 19 demo members, and the demo meeting of 5 October 2023."""
+    text = (demo.FIXTURES / "members-GM0377.csv").read_text(encoding="utf-8")
+    actions.import_members(bloemendaal, text, by=griffie)
+    return Meeting.objects.create(
+        municipality=bloemendaal, starts_at=datetime.datetime(2023, 10, 5, 20, tzinfo=AMSTERDAM)
+    )
+
+
+@pytest.fixture
+def on_agenda(council, concept, griffie) -> AgendaItem:
+    actions.submit_proposal(concept, by=griffie)
+    return actions.put_on_agenda(council, concept, by=griffie)
+
+
+def members(n: int) -> list[CouncilMember]:
+    return list(CouncilMember.objects.order_by("name")[:n])
+
+
+def post(client, name: str, *args, data=None, **kwargs):
+    return client.post(reverse(name, args=args), data or {}, follow=True, **kwargs)
+
+
+def test_the_meeting_page_says_how_many_must_be_present(client, griffie, council):
+    client.force_login(griffie)
+    response = client.get(reverse("meeting_detail", args=[council.pk]))
+    assert "0 aanwezig; om te openen zijn er 10 nodig" in response.text
+
+
+def test_opening_without_quorum_is_refused_in_dutch(client, griffie, council):
+    client.force_login(griffie)
+    post(client, "meeting_attendance", council.pk, data={"members": [m.pk for m in members(9)]})
+    response = post(client, "meeting_open", council.pk)
+    assert "Er zijn 9 leden aanwezig; om te openen zijn er ten minste 10 nodig (art. 20)." in response.text
+    assert Meeting.objects.get(pk=council.pk).opened_at is None
+
+
+def test_the_bloemendaal_proposal_decided_as_in_reality_and_signed_by_both(
+    client, griffie, voorzitter, griffier, on_agenda
+):
+    meeting = on_agenda.meeting
+    client.force_login(griffie)
+    post(client, "meeting_attendance", meeting.pk, data={"members": [m.pk for m in members(15)]})
+    assert "De vergadering is geopend." in post(client, "meeting_open", meeting.pk).text
+
+    response = post(client, "item_start_vote", meeting.pk, on_agenda.pk, data={"mode": "hamerstuk"})
+
+    assert "Advies uitgebracht" in response.text
+    proposal = Proposal.objects.get(pk=on_agenda.proposal_id)
+    assert proposal.state == State.ADVISED
+    assert proposal.decision.advice == "geen_wensen_en_bedenkingen"
+    assert proposal.decision.meeting_date == datetime.date(2023, 10, 5)
+
+    for signer in (voorzitter, griffier):
+        client.force_login(signer)
+        page = client.get(reverse("proposal_sign", args=[proposal.pk]))
+        assert "De raad voornoemd, d.d. 5 oktober 2023" in page.text
+        refused = post(client, "proposal_sign", proposal.pk)  # without the confirmation
+        assert "Bevestig dat u het besluit hebt gelezen." in refused.text
+        post(client, "proposal_sign", proposal.pk, data={"confirm": "on"})
+
+    assert Proposal.objects.get(pk=proposal.pk).state == State.SIGNED
+
+
+def test_a_roll_call_with_an_adopted_amendment(
+    client, griffie, make_user, council, import_document, bloemendaal_document
+):
+    proposal = import_document(
+        {**bloemendaal_document, "number": "2023000901", "regional_plan": None, "themes": []}
+    )
+    actions.submit_proposal(proposal, by=griffie)
+    item = actions.put_on_agenda(council, proposal, by=griffie)
+    present = members(15)
+    client.force_login(griffie)
+    post(client, "meeting_attendance", council.pk, data={"members": [m.pk for m in present]})
+    post(client, "meeting_open", council.pk)
+
+    response = post(
+        client,
+        "item_amendment",
+        council.pk,
+        item.pk,
+        data={
+            "title": "Jaarlijkse evaluatie",
+            "submitters": "Eva Jansen, Ruben Kok",
+            "point_2": "een nieuwe tekst.",
+        },
+    )
+    assert "Het amendement is ingediend." in response.text
+    amendment = item.amendments.get()
+    post(
+        client,
+        "item_start_vote",
+        council.pk,
+        item.pk,
+        data={"mode": "handopsteking", "amendment": amendment.pk},
+    )
+    vote = Vote.objects.get(amendment=amendment)
+    post(client, "item_close_vote", council.pk, item.pk, vote.pk, data={"votes_for": 9, "votes_against": 6})
+
+    # The proposal itself by roll call: one member in their own browser, the rest by the griffie.
+    post(client, "item_start_vote", council.pk, item.pk, data={"mode": "hoofdelijk"})
+    roll_call = Vote.objects.get(amendment=None)
+    own = make_user(Role.RAADSLID, username="eigen-stem")
+    present[0].user = own
+    present[0].save()
+    client.force_login(own)
+    assert "Voor" in client.get(reverse("my_votes")).text
+    assert (
+        "Uw stem is uitgebracht."
+        in post(client, "my_votes", data={"vote": roll_call.pk, "choice": "voor"}).text
+    )
+    client.force_login(griffie)
+    for member, choice in zip(present[1:], ["voor"] * 9 + ["tegen"] * 5, strict=True):
+        post(client, "item_ballot", council.pk, item.pk, roll_call.pk, member.pk, data={"choice": choice})
+    response = post(client, "item_close_vote", council.pk, item.pk, roll_call.pk)
+
+    assert "Per fractie" in response.text
+    proposal.refresh_from_db()
+    assert proposal.state == State.ADVISED
+    assert proposal.decision_points.get(position=2).text == "een nieuwe tekst."
+    assert proposal.decision.member_votes.count() == 15
+    assert proposal.decision.amendments.get().result == "aangenomen"
+
+
+def test_counts_beyond_attendance_are_refused_and_the_vote_stays_open(client, griffie, on_agenda):
+    meeting = on_agenda.meeting
+    client.force_login(griffie)
+    post(client, "meeting_attendance", meeting.pk, data={"members": [m.pk for m in members(12)]})
+    post(client, "meeting_open", meeting.pk)
+    post(client, "item_start_vote", meeting.pk, on_agenda.pk, data={"mode": "handopsteking"})
+    vote = Vote.objects.get()
+
+    response = post(
+        client,
+        "item_close_vote",
+        meeting.pk,
+        on_agenda.pk,
+        vote.pk,
+        data={"votes_for": 10, "votes_against": 5},
+    )
+
+    assert "Er zijn 15 stemmen uitgebracht, maar 12 leden aanwezig." in response.text
+    assert Vote.objects.get().is_open
+
+
+def test_a_raadslid_cannot_run_the_meeting(client, raadslid, council):
+    client.force_login(raadslid)
+    assert client.post(reverse("meeting_open", args=[council.pk])).status_code == 403
+    assert client.post(reverse("meeting_attendance", args=[council.pk]), {"members": []}).status_code == 403
+
+
+def test_a_raadslid_without_a_member_cannot_vote(client, raadslid, council):
+    client.force_login(raadslid)
+    assert client.get(reverse("my_votes")).status_code == 403
+
+
+def test_another_municipalitys_meeting_does_not_exist(client, make_user, council):
+    haarlem = actions.add_municipality("GM0392", "Haarlem", seats=39)
+    client.force_login(make_user(Role.GRIFFIEMEDEWERKER, username="haarlem", municipality=haarlem))
+    assert client.get(reverse("meeting_detail", args=[council.pk])).status_code == 404
+
+
+def test_signing_by_a_user_without_the_role_is_refused(client, make_user, on_agenda, griffie):
+    proposal = on_agenda.proposal
+    actions.set_attendance(on_agenda.meeting, members(12), by=griffie)
+    actions.open_meeting(on_agenda.meeting, by=griffie)
+    actions.start_vote(on_agenda, "hamerstuk", by=griffie)
+    client.force_login(make_user(Role.RAADSLID, username="gewoon-lid"))
+    assert client.get(reverse("proposal_sign", args=[proposal.pk])).status_code == 403
+
+
+def test_the_griffie_records_a_decision_signed_on_paper(client, griffie, on_agenda, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    actions.set_attendance(on_agenda.meeting, members(12), by=griffie)
+    actions.open_meeting(on_agenda.meeting, by=griffie)
+    actions.start_vote(on_agenda, "hamerstuk", by=griffie)
+    client.force_login(griffie)
+    scan = SimpleUploadedFile("besluit.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+    post(
+        client,
+        "proposal_sign",
+        on_agenda.proposal_id,
+        data={
+            "scan": scan,
+            "voorzitter": "E. Roest",
+            "griffier": "M. Janssen",
+            "date": "2023-10-06",
+        },
+    )
+
+    proposal = Proposal.objects.get(pk=on_agenda.proposal_id)
+    assert proposal.state == State.SIGNED
+    assert len(proposal.decision.paper_scan_sha256) == 64
+    assert sorted(proposal.decision.signatures.values_list("name", flat=True)) == ["E. Roest", "M. Janssen"]
+
+
+def test_members_are_read_from_csv_all_or_nothing(client, griffie, bloemendaal):
+    client.force_login(griffie)
+    bad = SimpleUploadedFile(
+        "leden.csv", b"naam;fractie;vanaf;tot en met\nA;X;2022-03-30;\nB;Y;30-03-2022;\n"
+    )
+    response = post(client, "member_list", data={"file": bad})
+    assert "regel 3" in response.text
+    assert not CouncilMember.objects.exists()
+
+    good = SimpleUploadedFile(
+        "leden.csv", b"naam;fractie;vanaf;tot en met\nA;X;2022-03-30;\nB;Y;2022-03-30;\n"
+    )
+    assert "De raadsleden zijn ingelezen." in post(client, "member_list", data={"file": good}).text
+    assert CouncilMember.objects.count() == 2
