@@ -238,7 +238,7 @@ def _render_item(request, item: AgendaItem, amendment_form: AmendmentForm, statu
             "start_form": StartVoteForm(item=item),
             "close_form": CloseVoteForm(),
             "postpone_form": PostponeForm(item=item),
-            "votes": votes,
+            "closed_votes": [vote for vote in votes if not vote.is_open],
             "open_vote": open_vote,
             "roll_call": [(attendance.member, ballots.get(attendance.member_id)) for attendance in present],
             "tallies": [_tally(vote) for vote in votes if vote.mode == "hoofdelijk"],
