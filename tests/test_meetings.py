@@ -195,12 +195,6 @@ def test_a_csv_with_one_bad_date_stores_nobody_and_names_the_line(bloemendaal, g
     assert not CouncilMember.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="import_members checks each row against the database only: the same member twice in "
-    "one file passes full_clean and fails on save with an IntegrityError instead of a "
-    "ValidationError naming the line",
-)
 def test_a_csv_naming_the_same_member_twice_is_refused_with_the_line(bloemendaal, griffie):
     text = (
         "naam;fractie;vanaf;tot en met\n"
@@ -444,12 +438,6 @@ def test_a_tie_in_a_full_meeting_rejects_the_proposal(item, meeting, open_with, 
     assert (decision.result, decision.votes_for, decision.votes_against) == ("verworpen", 9, 9)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_record_council_decision derives the advice from the decision points whatever the "
-    "outcome: a rejected Bloemendaal proposal is recorded with advice 'geen wensen en "
-    "bedenkingen', the very dictum the council voted down",
-)
 def test_a_rejected_proposal_records_no_advice(item, meeting, open_with, griffie):
     open_with(meeting, 19)
     vote = actions.start_vote(item, VoteMode.HANDOPSTEKING, by=griffie)
@@ -492,12 +480,6 @@ def test_a_postponed_proposal_moves_only_to_a_later_meeting(item, bloemendaal, g
     assert not fresh(item).postponed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="start_vote checks item.postponed and item.proposal.state on the caller's copy, not "
-    "on the database under the meeting lock: a copy loaded before a tie postponed the item "
-    "opens a new vote at the same meeting (and that vote can adopt the proposal)",
-)
 def test_a_copy_of_the_item_loaded_before_a_tie_cannot_reopen_the_vote(item, meeting, open_with, griffie):
     open_with(meeting, 18)
     loaded = AgendaItem.objects.select_related("meeting__municipality", "proposal").get(pk=item.pk)
@@ -509,12 +491,6 @@ def test_a_copy_of_the_item_loaded_before_a_tie_cannot_reopen_the_vote(item, mee
     assert Vote.objects.count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="start_vote reads the proposal's state from the caller's copy: a copy loaded before a "
-    "hamerstuk adopted the proposal starts a second vote, which fails with an IntegrityError "
-    "(a second Decision) instead of a WorkflowError",
-)
 def test_a_copy_of_the_item_loaded_before_the_decision_cannot_start_another_vote(
     item, meeting, open_with, griffie
 ):
@@ -689,12 +665,6 @@ def test_an_amendment_needs_a_submitter(item, griffie):
         actions.table_amendment(item, "Zonder indiener", ["  "], [(2, OBJECTIONS)], by=griffie)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an amendment adopted before a tie postponed the proposal stays on the old agenda "
-    "item: postpone_item does not carry it, and the adoption at the later meeting neither "
-    "applies it nor lists it in the decision",
-)
 def test_an_amendment_adopted_before_a_tie_still_counts_when_the_proposal_is_adopted_later(
     item, meeting, later_meeting, open_with, griffie
 ):

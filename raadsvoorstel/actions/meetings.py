@@ -100,6 +100,7 @@ def import_members(municipality: Municipality, text: str, *, by: User) -> list[C
     dialect = csv.Sniffer().sniff(text.splitlines()[0] if text.strip() else ";", delimiters=";,")
     rows = list(csv.reader(io.StringIO(text), dialect))
     errors, members = [], []
+    seen: dict[tuple, int] = {}
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -128,6 +129,14 @@ def import_members(municipality: Municipality, text: str, *, by: User) -> list[C
         except ValidationError as error:
             errors += [f"regel {number}: {message}" for message in error.messages]
             continue
+        key = (member.name, member.seated_from)
+        if key in seen:
+            errors.append(
+                _("regel %(n)s: %(name)s staat al op regel %(other)s")
+                % {"n": number, "name": member.name, "other": seen[key]}
+            )
+            continue
+        seen[key] = number
         members.append(member)
     if not rows[1:] and not errors:
         errors.append(_("het bestand bevat geen raadsleden"))
@@ -181,9 +190,18 @@ def postpone_item(item: AgendaItem, to: Meeting, *, by: User, on_tie: bool = Fal
         item.postponed_on_tie = item.postponed_on_tie or on_tie
         item.save(update_fields=["postponed", "postponed_on_tie"])
         position = (to.agenda_items.aggregate(last=Max("position"))["last"] or 0) + 1
-        return AgendaItem.objects.create(
+        later = AgendaItem.objects.create(
             meeting=to, proposal=item.proposal, position=position, postponed_on_tie=item.postponed_on_tie
         )
+        # The amendments go along, with the results they already had: the proposal comes
+        # back as it stood when the decision was postponed.
+        TabledAmendment.objects.bulk_create(
+            TabledAmendment(
+                agenda_item=later, title=a.title, submitters=a.submitters, changes=a.changes, result=a.result
+            )
+            for a in item.amendments.all()
+        )
+        return later
 
 
 def set_attendance(meeting: Meeting, members: list[CouncilMember], *, by: User) -> None:
@@ -257,6 +275,8 @@ def start_vote(item: AgendaItem, mode: str, *, amendment: TabledAmendment | None
         raise PermissionDenied(_("Alleen de griffie of de voorzitter brengt een voorstel in stemming."))
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+        # As it is now, not as the caller loaded it: a tie or a decision may have come since.
+        item = AgendaItem.objects.select_related("proposal").get(pk=item.pk)
         if not meeting.is_open:
             raise WorkflowError(_("Er wordt pas gestemd als de vergadering is geopend."))
         if item.postponed or item.proposal.state != State.COUNCIL_ADVICE:
@@ -349,7 +369,8 @@ def _record_council_decision(item: AgendaItem, vote: Vote, outcome: Outcome, *, 
     if adopted and outcome == Outcome.ADOPTED:
         _apply_amendments(proposal, adopted, by=by)
     points = list(proposal.decision_points.values_list("text", flat=True))
-    advice, advice_text = derived_advice(proposal, points)
+    # A rejected proposal carries no advice: its wording is what the council voted down.
+    advice, advice_text = derived_advice(proposal, points) if outcome == Outcome.ADOPTED else ("", "")
     document = DecisionDocument(
         meeting_date=item.meeting.date,
         result=Result.AANGENOMEN if outcome == Outcome.ADOPTED else Result.VERWORPEN,
