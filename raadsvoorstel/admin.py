@@ -11,11 +11,16 @@ from django_fsm_log.admin import StateLogInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    AgendaItem,
     Amendment,
     AmendmentChange,
     Attachment,
+    Attendance,
+    CouncilMember,
     Decision,
     DecisionPoint,
+    Meeting,
+    MemberBallot,
     MemberVote,
     Municipality,
     Proposal,
@@ -26,6 +31,7 @@ from .models import (
     State,
     Theme,
     User,
+    Vote,
 )
 
 
@@ -184,3 +190,47 @@ class AmendmentChangeInline(admin.TabularInline):
 class AmendmentAdmin(admin.ModelAdmin):
     list_display = ["title", "decision", "result"]
     inlines = [AmendmentChangeInline]
+
+
+@admin.register(CouncilMember)
+class CouncilMemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "party", "municipality", "seated_from", "seated_until", "user"]
+    list_filter = ["municipality", "party"]
+    search_fields = ["name", "party"]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "municipality", "place", "opened_at", "closed_at"]
+    list_filter = ["municipality"]
+    inlines = [AttendanceInline, AgendaItemInline]
+
+
+class MemberBallotInline(admin.TabularInline):
+    model = MemberBallot
+    extra = 0
+
+
+@admin.register(Vote)
+class VoteAdmin(admin.ModelAdmin):
+    # Votes are cast and closed in the council's own screens; the admin only shows them.
+    list_display = ["__str__", "status", "votes_for", "votes_against", "outcome"]
+    list_filter = ["mode", "status"]
+    inlines = [MemberBallotInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

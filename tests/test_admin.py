@@ -53,6 +53,9 @@ def test_the_admin_shows_every_part_of_the_proposal(admin_client, concept):
         "admin:raadsvoorstel_regionalbody_changelist",
         "admin:raadsvoorstel_user_changelist",
         "admin:raadsvoorstel_decision_changelist",
+        "admin:raadsvoorstel_councilmember_changelist",
+        "admin:raadsvoorstel_meeting_changelist",
+        "admin:raadsvoorstel_vote_changelist",
     ],
 )
 def test_each_admin_list_opens(admin_client, page):
