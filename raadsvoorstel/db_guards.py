@@ -143,3 +143,35 @@ def create(schema_editor, tables: list[str] | None = None) -> None:
 def drop(schema_editor) -> None:
     for statement in drop_statements(schema_editor.connection.vendor):
         schema_editor.execute(statement)
+
+
+ARCHIVE = "raadsvoorstel_archiveddecision"
+ARCHIVE_MESSAGE = "Een gearchiveerd raadsbesluit verandert nooit."
+
+
+def create_archive_guard(schema_editor) -> None:
+    """An archived raadsbesluit is written once and never updated or deleted (migration 0006)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"""
+            CREATE FUNCTION {ARCHIVE}_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION '{ARCHIVE_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+            END $$""")
+        schema_editor.execute(
+            f"CREATE TRIGGER {ARCHIVE}_final BEFORE UPDATE OR DELETE ON {ARCHIVE} "
+            f"FOR EACH ROW EXECUTE FUNCTION {ARCHIVE}_refuse_change()"
+        )
+        return
+    for event in ("update", "delete"):
+        schema_editor.execute(
+            f"CREATE TRIGGER {ARCHIVE}_final_{event} BEFORE {event.upper()} ON {ARCHIVE} "
+            f"BEGIN SELECT RAISE(ABORT, '{ARCHIVE_MESSAGE}'); END"
+        )
+
+
+def drop_archive_guard(schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {ARCHIVE}_refuse_change() CASCADE")
+        return
+    for event in ("update", "delete"):
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {ARCHIVE}_final_{event}")

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import meetings
+from .views import documents, meetings
 from .views import proposals as views
 
 admin.site.site_header = "Raadsvoorstel"
@@ -63,5 +63,8 @@ urlpatterns = [
         "vergaderingen/<int:pk>/punten/<int:item_pk>/aanhouden/", meetings.item_postpone, name="item_postpone"
     ),
     path("stemmen/", meetings.my_votes, name="my_votes"),
+    path("voorstellen/<int:pk>/raadsbesluit.pdf", documents.raadsbesluit_pdf, name="raadsbesluit_pdf"),
+    path("voorstellen/<int:pk>/raadsvoorstel.pdf", documents.raadsvoorstel_pdf, name="raadsvoorstel_pdf"),
+    path("controle/", documents.archive_check, name="archive_check"),
     path("admin/", admin.site.urls),
 ]

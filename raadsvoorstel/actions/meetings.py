@@ -44,7 +44,7 @@ from ..models import (
     applying_amendments,
 )
 from ..text import text_of
-from .proposals import _acting_on, _transition, archive_signed_decision, record_decision
+from .proposals import _acting_on, _archive_after_signing, _transition, record_decision
 
 __all__ = [
     "add_member",
@@ -464,7 +464,7 @@ def sign_on_paper(
             ],
         )
         _transition(proposal, "complete_signing", by=by)
-        transaction.on_commit(lambda: archive_signed_decision(proposal))
+        transaction.on_commit(lambda: _archive_after_signing(proposal))
 
 
 def _store_signatures(decision: Decision, signatures: list[SignatureDocument]) -> None:

@@ -30,11 +30,13 @@ __all__ = [
 
 import datetime
 import hashlib
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -48,6 +50,7 @@ from ..interchange import DecisionDocument, ProposalDocument
 from ..models import (
     Amendment,
     AmendmentChange,
+    ArchivedDecision,
     Attachment,
     Decision,
     DecisionPoint,
@@ -64,6 +67,8 @@ from ..models import (
     WorkflowError,
 )
 from ..text import ProposalText, text_of
+
+logger = logging.getLogger(__name__)
 
 
 def _changed_meanwhile(proposal: Proposal) -> WorkflowError:
@@ -199,18 +204,38 @@ def sign_decision(proposal: Proposal, *, by: User, date: datetime.date | None = 
         )
         if decision.signatures.count() == 2:
             _transition(proposal, "complete_signing", by=by)
-            transaction.on_commit(lambda: archive_signed_decision(proposal))
+            transaction.on_commit(lambda: _archive_after_signing(proposal))
     return signature
 
 
-def archive_signed_decision(proposal: Proposal) -> None:
-    """Called once, after the transaction that made a decision `signed` has committed.
+def _archive_after_signing(proposal: Proposal) -> None:
+    """The signing stands whatever happens here; a failed archive is made on first request."""
+    try:
+        archive_signed_decision(proposal)
+    except Exception:
+        logger.exception("Archiving the signed raadsbesluit of proposal %s failed", proposal.pk)
 
-    The place where the archived raadsbesluit is made: the PDF issue renders it here,
-    stores it through Django's storage with its SHA-256, and seals it. Until then the
-    signed decision is kept by the database, whose triggers refuse any change, and a
-    decision signed in ink also by its scan and that scan's hash.
-    """
+
+def archive_signed_decision(proposal: Proposal) -> ArchivedDecision:
+    """Render the signed raadsbesluit once, seal it where the municipality has a
+    certificate, and store it with its SHA-256. Called after the signing has committed;
+    from then on the PDF is served byte for byte from storage."""
+    from .. import pdf, seal
+
+    existing = ArchivedDecision.objects.filter(proposal=proposal).first()
+    if existing is not None:
+        return existing
+    proposal = Proposal.objects.with_document().get(pk=proposal.pk)
+    if proposal.state not in (State.SIGNED, State.RBOP_ADOPTED):
+        raise WorkflowError(_("Alleen een ondertekend raadsbesluit wordt gearchiveerd."))
+    document, sealed = seal.seal_if_configured(pdf.render_besluit(proposal), proposal.municipality)
+    digest = hashlib.sha256(document).hexdigest()
+    archived = ArchivedDecision(proposal=proposal, sha256=digest, size=len(document), sealed=sealed)
+    name = f"{proposal.municipality.code}-{proposal.number}-{digest[:12]}.pdf"
+    archived.file.save(name, ContentFile(document), save=False)
+    with transaction.atomic():
+        archived.save()
+    return archived
 
 
 # --- Import ---

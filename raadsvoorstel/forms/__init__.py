@@ -1,4 +1,5 @@
 """The forms, split by noun like the models, actions and views."""
 
+from .documents import *  # noqa: F403
 from .meetings import *  # noqa: F403
 from .proposals import *  # noqa: F403

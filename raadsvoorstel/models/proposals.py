@@ -48,6 +48,7 @@ __all__ = [
     "Amendment",
     "AmendmentChange",
     "Signature",
+    "ArchivedDecision",
     "MIN_SEATS",
     "MAX_SEATS",
     "SEATS_MESSAGE",
@@ -124,6 +125,23 @@ class Municipality(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+
+    # The raadsbesluit's wording is the municipality's own (product.md, "The raadsbesluit").
+    decision_cites_number = models.BooleanField(
+        _("besluit noemt het nummer"),
+        default=False,
+        help_text=_("“gelezen het voorstel van … van [datum], nr. [nummer];”"),
+    )
+    decision_cites_legal_basis = models.BooleanField(_("besluit heeft een regel “gelet op”"), default=False)
+    decision_closing = models.CharField(
+        _("slotformule"),
+        max_length=20,
+        default="voornoemd",
+        choices=[
+            ("voornoemd", _("De raad voornoemd, d.d. [datum]")),
+            ("aldus", _("Aldus besloten in de openbare vergadering van [datum].")),
+        ],
     )
 
     class Meta:
@@ -838,3 +856,30 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.name}"
+
+
+class ArchivedDecision(models.Model):
+    """The signed raadsbesluit as rendered once at signing: served byte for byte from
+    storage ever after, whatever becomes of templates and fonts. Never changed."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="archived_decision")
+    file = models.FileField(_("PDF"), upload_to="archief/%Y/")
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    size = models.PositiveBigIntegerField(_("grootte in bytes"))
+    sealed = models.BooleanField(_("digitaal verzegeld"), default=False)
+    created_at = models.DateTimeField(_("gearchiveerd op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gearchiveerd raadsbesluit")
+        verbose_name_plural = _("gearchiveerde raadsbesluiten")
+
+    def __str__(self) -> str:
+        return f"{self.proposal.number} ({self.sha256[:12]})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TextFrozen(_("Een gearchiveerd raadsbesluit verandert nooit."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TextFrozen(_("Een gearchiveerd raadsbesluit verandert nooit."))

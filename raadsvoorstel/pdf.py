@@ -1,0 +1,119 @@
+"""The raadsbesluit and the raadsvoorstel as PDF/A. The only module that imports WeasyPrint.
+
+`besluit_html` and `voorstel_html` make the HTML (testable without WeasyPrint);
+`render` turns HTML into PDF/A-3a bytes: tagged, `lang="nl"`, fonts embedded, with the
+title and the municipality as author in its metadata. What a render may load is decided
+here too: only the application's own static files (fonts, stylesheet, logo) — never
+`file://`, the network, or `data:` beyond images.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from .models import Proposal, State
+
+# Relative URLs in the templates resolve against this base; the fetcher maps it onto the
+# static files. The host is reserved (RFC 2606) and never contacted.
+BASE_URL = "https://raadsvoorstel.invalid/static/"
+PDF_VARIANT = "pdf/a-3a"
+DATA_IMAGE_TYPES = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")
+
+
+class RefusedResource(ValueError):
+    """A resource the render may not load; WeasyPrint then leaves it out."""
+
+
+def _fetch(url: str, timeout: int = 10, ssl_context=None):
+    from weasyprint.urls import URLFetcherResponse
+
+    if url.startswith(BASE_URL):
+        relative = unquote(urlsplit(url).path.removeprefix("/static/"))
+        found = finders.find(relative) if ".." not in Path(relative).parts else None
+        if not found:
+            raise RefusedResource(f"geen statisch bestand: {relative}")
+        mime_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": mime_type})
+    if url.lower().startswith(DATA_IMAGE_TYPES) and not url.lower().startswith("data:image/svg"):
+        from weasyprint.urls import URLFetcher
+
+        return URLFetcher(allowed_protocols={"data"}, allow_redirects=False).fetch(url)
+    raise RefusedResource(f"niet toegestaan bij het maken van een PDF: {url[:80]}")
+
+
+def url_fetcher():
+    """WeasyPrint's fetcher, restricted to our own static files and inline images."""
+    from weasyprint.urls import URLFetcher
+
+    class AppOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            return _fetch(url)
+
+    return AppOnlyFetcher(allowed_protocols=set(), allow_redirects=False)
+
+
+# --- HTML ---
+
+
+def besluit_html(proposal: Proposal) -> str:
+    """The raadsbesluit in the municipality's own wording; CONCEPT until both have signed."""
+    decision = getattr(proposal, "decision", None)
+    signatures = {s.role: s for s in decision.signatures.all()} if decision else {}
+    return render_to_string(
+        "pdf/besluit.html",
+        {
+            "proposal": proposal,
+            "municipality": proposal.municipality,
+            "decision": decision,
+            "points": list(proposal.decision_points.all()),
+            "voorzitter": signatures.get("voorzitter"),
+            "griffier": signatures.get("griffier"),
+            "is_concept": proposal.state not in (State.SIGNED, State.RBOP_ADOPTED),
+            "title": _("Raadsbesluit %(number)s") % {"number": proposal.number},
+        },
+    )
+
+
+def voorstel_html(proposal: Proposal) -> str:
+    """The whole proposal as the council reads it."""
+    return render_to_string(
+        "pdf/voorstel.html",
+        {
+            "proposal": proposal,
+            "municipality": proposal.municipality,
+            "title": _("Raadsvoorstel %(number)s: %(subject)s")
+            % {
+                "number": proposal.number,
+                "subject": proposal.subject,
+            },
+        },
+    )
+
+
+# --- PDF ---
+
+
+def render(html: str) -> bytes:
+    """HTML to PDF/A-3a bytes; title and author come from the HTML's <title> and <meta>."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher()).write_pdf(
+        pdf_variant=PDF_VARIANT,
+        pdf_tags=True,
+        full_fonts=False,
+        uncompressed_pdf=False,
+    )
+
+
+def render_besluit(proposal: Proposal) -> bytes:
+    return render(besluit_html(proposal))
+
+
+def render_voorstel(proposal: Proposal) -> bytes:
+    return render(voorstel_html(proposal))
