@@ -659,7 +659,9 @@ def export_proposal(proposal: Proposal) -> dict:
         "regional_plan": proposal.regional_plan.code if proposal.regional_plan else None,
         "attachments": [_export_attachment(a) for a in proposal.attachments.all()],
         "state": proposal.state,
-        "decision": _export_decision(decision) if decision else None,
+        "decision": _export_decision(decision, getattr(proposal, "archived_decision", None))
+        if decision
+        else None,
     }
 
 
@@ -685,7 +687,7 @@ def _export_attachment(attachment) -> dict:
     return exported
 
 
-def _export_decision(decision) -> dict:
+def _export_decision(decision, archived=None) -> dict:
     vote: dict[str, Any] = {"mode": decision.vote_mode}
     if decision.vote_mode != VoteMode.HAMERSTUK:
         vote["for"] = decision.votes_for
@@ -714,4 +716,6 @@ def _export_decision(decision) -> dict:
     exported["signatures"] = [
         {"role": s.role, "name": s.name, "date": s.date.isoformat()} for s in decision.signatures.all()
     ]
+    if archived is not None:
+        exported["pdf_sha256"] = archived.sha256
     return exported

@@ -74,10 +74,19 @@ def besluit_html(proposal: Proposal) -> str:
             "points": list(proposal.decision_points.all()),
             "voorzitter": signatures.get("voorzitter"),
             "griffier": signatures.get("griffier"),
+            # Before signing, the names of those who are to sign, where configured.
+            "voorzitter_name": _signatory(signatures.get("voorzitter"), proposal.municipality.voorzitter),
+            "griffier_name": _signatory(signatures.get("griffier"), proposal.municipality.griffier),
             "is_concept": proposal.state not in (State.SIGNED, State.RBOP_ADOPTED),
             "title": _("Raadsbesluit %(number)s") % {"number": proposal.number},
         },
     )
+
+
+def _signatory(signature, configured) -> str:
+    if signature is not None:
+        return signature.name
+    return configured.display_name if configured is not None else ""
 
 
 def voorstel_html(proposal: Proposal) -> str:

@@ -408,7 +408,9 @@ class ProposalQuerySet(models.QuerySet):
 
     def with_document(self) -> ProposalQuerySet:
         """Everything the interchange format holds, in a fixed number of queries."""
-        return self.select_related("municipality", "regional_plan", "decision").prefetch_related(
+        return self.select_related(
+            "municipality", "regional_plan", "decision", "archived_decision"
+        ).prefetch_related(
             "sections",
             "decision_points",
             "attachments",
