@@ -5,15 +5,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format screenshots check-python clean
+.PHONY: run test lint format screenshots check-python check-pango clean
 
-run: $(STAMP)
+run: $(STAMP) check-pango
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py load_demo
 	@echo "Raadsvoorstel draait op http://$(HOST)/ (beheer: http://$(HOST)/admin/)"
 	$(BIN)/python manage.py runserver $(HOST)
 
-test: $(STAMP)
+test: $(STAMP) check-pango
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Retakes the README's tour (docs/screenshots) with the browser tests.
@@ -33,6 +33,11 @@ check-python:
 	  echo "Python 3.12 or newer is needed: install it (Debian: apt-get install python3.12 python3.12-venv) or run 'make PYTHON=/path/to/python3.12 ...'."; exit 1; }
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \
 	  echo "Python's venv module is missing: install it (Debian: apt-get install python3-venv)."; exit 1; }
+
+# WeasyPrint renders the PDFs through Pango, a system library.
+check-pango: $(STAMP)
+	@$(BIN)/python -c 'import weasyprint' 2>/dev/null || { \
+	  echo "WeasyPrint needs Pango: install it (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0)."; exit 1; }
 
 # The virtualenv is rebuilt when requirements.txt changes; pins and hashes come from it.
 $(STAMP): requirements.txt | check-python
