@@ -409,7 +409,11 @@ class ProposalQuerySet(models.QuerySet):
     def with_document(self) -> ProposalQuerySet:
         """Everything the interchange format holds, in a fixed number of queries."""
         return self.select_related(
-            "municipality", "regional_plan", "decision", "archived_decision"
+            "municipality__voorzitter",
+            "municipality__griffier",
+            "regional_plan",
+            "decision",
+            "archived_decision",
         ).prefetch_related(
             "sections",
             "decision_points",
