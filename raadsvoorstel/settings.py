@@ -134,3 +134,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The state of a proposal lives in django-fsm-log's StateLog; field history for
 # the text comes from django-simple-history.
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
+
+# PAdES seals on archived raadsbesluiten (raadsvoorstel/seal.py), from the environment only:
+# RAADSVOORSTEL_SEAL_<CBS-code>_PKCS12 (path to a PKCS#12 file) and _PASSPHRASE per
+# municipality, and optionally RAADSVOORSTEL_TIMESTAMP_URL (an RFC 3161 timestamp authority).
+RAADSVOORSTEL_SEALS = {
+    name.removeprefix("RAADSVOORSTEL_SEAL_").removesuffix("_PKCS12"): {
+        "PKCS12": path,
+        "PASSPHRASE": os.environ.get(name.removesuffix("_PKCS12") + "_PASSPHRASE", ""),
+    }
+    for name, path in os.environ.items()
+    if name.startswith("RAADSVOORSTEL_SEAL_") and name.endswith("_PKCS12") and path
+}
+RAADSVOORSTEL_TIMESTAMP_URL = os.environ.get("RAADSVOORSTEL_TIMESTAMP_URL", "")

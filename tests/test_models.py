@@ -287,7 +287,9 @@ def test_every_guard_survives_the_migrations():
     """SQLite loses a table's triggers when a migration rebuilds it; see db_guards."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_final_%'")
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_final_%'"
+            )
             expected = len(db_guards.sqlite_statements()) + 2  # and the archive's update and delete
         else:
             cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'raadsvoorstel_%_final'")

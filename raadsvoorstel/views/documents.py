@@ -4,6 +4,7 @@ until signed), the archived one byte for byte, and a check of any PDF against th
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,6 +17,7 @@ from ..models import ArchivedDecision, Proposal, State
 from .proposals import _visible_proposal
 
 SIGNED_STATES = (State.SIGNED, State.RBOP_ADOPTED)
+logger = logging.getLogger(__name__)
 
 
 def _pdf_response(document: bytes, filename: str) -> HttpResponse:
@@ -29,7 +31,18 @@ def raadsbesluit_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     municipality's own people, rendered fresh and marked CONCEPT."""
     archived = ArchivedDecision.objects.filter(proposal_id=pk).only("file", "proposal_id").first()
     if archived is None and Proposal.objects.filter(pk=pk, state__in=SIGNED_STATES).exists():
-        archived = actions.archive_signed_decision(Proposal.objects.get(pk=pk))  # its first request
+        try:
+            archived = actions.archive_signed_decision(Proposal.objects.get(pk=pk))  # its first request
+        except Exception:
+            logger.exception("Archiving the raadsbesluit of proposal %s failed", pk)
+            return HttpResponse(
+                _(
+                    "Het ondertekende raadsbesluit kan nu niet worden gearchiveerd; "
+                    "de beheerder is gewaarschuwd."
+                ),
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
     if archived is not None:
         response = FileResponse(archived.file.open("rb"), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="raadsbesluit-{pk}.pdf"'
