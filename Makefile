@@ -7,6 +7,9 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: run test lint format screenshots check-python check-pango clean
 
+# The quick start seals Bloemendaal's signed decisions with a throwaway demo certificate.
+run: export RAADSVOORSTEL_SEAL_GM0377_PKCS12 ?= var/demo-seal-GM0377.p12
+run: export RAADSVOORSTEL_SEAL_GM0377_PASSPHRASE ?= demo-zegel
 run: $(STAMP) check-pango
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py load_demo

@@ -119,3 +119,64 @@ def load_demo_proposals(directory: Path = FIXTURES / "proposals") -> list[Propos
         if not stored.exists():
             missing.append((str(path.relative_to(settings.BASE_DIR)), path.read_text(encoding="utf-8")))
     return actions.import_proposals(parse_documents(missing)) if missing else []
+
+
+def create_demo_seal(path: Path, passphrase: str, *, municipality_name: str = "Bloemendaal") -> bool:
+    """A throwaway, self-signed seal certificate for the quick start, made once.
+
+    Demo only: it proves the sealing works end to end; no one outside trusts it.
+    Returns whether it was made now.
+    """
+    if path.exists():
+        return False
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "NL"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, f"Gemeente {municipality_name}"),
+            x509.NameAttribute(NameOID.COMMON_NAME, f"Gemeente {municipality_name} (demo-zegel)"),
+        ]
+    )
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=5 * 365))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"demo-seal",
+            key,
+            certificate,
+            None,
+            serialization.BestAvailableEncryption(passphrase.encode()),
+        )
+    )
+    return True

@@ -262,3 +262,19 @@ def test_the_commands_write_both_documents(archived, signed, tmp_path):
     call_command("voorstel_pdf", "GM0377", signed.number, "-o", str(voorstel))
     assert hashlib.sha256(besluit.read_bytes()).hexdigest() == archived.sha256
     assert "Voorgesteld besluit" in text_of(voorstel.read_bytes())
+
+
+def test_the_quick_starts_demo_seal_seals_the_archived_decision(signed, settings, tmp_path):
+    from raadsvoorstel import demo
+
+    settings.MEDIA_ROOT = tmp_path
+    path = tmp_path / "demo-seal.p12"
+    assert demo.create_demo_seal(path, "geheim")
+    assert not demo.create_demo_seal(path, "geheim")  # made once
+    settings.RAADSVOORSTEL_SEALS = {"GM0377": {"PKCS12": str(path), "PASSPHRASE": "geheim"}}
+
+    archived = actions.archive_signed_decision(signed)
+
+    assert archived.sealed
+    with archived.file.open("rb") as stored:
+        assert b"/ETSI.CAdES.detached" in stored.read()

@@ -1,3 +1,6 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from raadsvoorstel import demo
@@ -7,6 +10,9 @@ class Command(BaseCommand):
     help = "Laad de demo: gemeente Bloemendaal, het IMV, het voorstel 2023000853 en demo-accounts."
 
     def handle(self, **options):
+        seal = settings.RAADSVOORSTEL_SEALS.get("GM0377")
+        if seal and demo.create_demo_seal(Path(seal["PKCS12"]), seal["PASSPHRASE"]):
+            self.stdout.write(f"Demo-zegelcertificaat gemaakt: {seal['PKCS12']} (alleen voor de demo).")
         demo.load_reference_data()
         users = demo.create_demo_users()
         proposals = demo.load_demo_proposals()
