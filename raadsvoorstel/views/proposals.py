@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from .. import actions, history, permissions
 from ..forms import AttachmentForm, ProposalEditor, ProposalFilterForm, TransitionForm
-from ..models import Attachment, Proposal, WorkflowError
+from ..models import Attachment, Proposal, State, WorkflowError
 from ..text import render_text, text_of
 
 
@@ -81,6 +81,7 @@ def _render_detail(
             "may_sign": permissions.signing_role(request.user, proposal.municipality) is not None
             or permissions.is_griffie_of(request.user, proposal.municipality),
             "attachment_form": attachment_form,
+            "has_besluit": proposal.state in (State.ADVISED, State.SIGNED, State.RBOP_ADOPTED),
         },
         status=status,
     )

@@ -1,29 +1,12 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from raadsvoorstel import pdf
+from raadsvoorstel.management.base import ProposalPdfCommand
 from raadsvoorstel.models import ArchivedDecision, Proposal, State
 
 
-class Command(BaseCommand):
-    help = "Schrijf het raadsbesluit (het gearchiveerde zodra het ondertekend is) als PDF."
-
-    def add_arguments(self, parser):
-        parser.add_argument("code", metavar="GMxxxx", help="CBS-code van de gemeente")
-        parser.add_argument("number", metavar="NUMBER", help="registratienummer van het voorstel")
-        parser.add_argument("-o", "--output", required=True, metavar="FILE", help="het PDF-bestand")
-
-    def handle(self, code: str, number: str, output: str, **options):
-        proposal = Proposal.objects.with_document().filter(municipality__code=code, number=number).first()
-        if proposal is None:
-            raise CommandError(f"Geen voorstel {number} van gemeente {code}.")
-        document = self.document(proposal)
-        try:
-            Path(output).write_bytes(document)
-        except OSError as error:
-            raise CommandError(f"Kan {output} niet schrijven: {error}") from None
-        self.stdout.write(f"{output}: {len(document)} bytes")
+class Command(ProposalPdfCommand):
+    help = "Schrijf het raadsbesluit als PDF: het gearchiveerde zodra het ondertekend is."
 
     def document(self, proposal: Proposal) -> bytes:
         archived = ArchivedDecision.objects.filter(proposal=proposal).first()
