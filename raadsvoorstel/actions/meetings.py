@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import hashlib
 import io
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,7 +43,7 @@ from ..models import (
     applying_amendments,
 )
 from ..text import text_of
-from .proposals import _acting_on, _archive_after_signing, _transition, record_decision
+from .proposals import _acting_on, _archive_after_signing, _transition, record_decision, sha256_of
 
 __all__ = [
     "add_member",
@@ -441,10 +440,7 @@ def sign_on_paper(
     signatures as they stand on it; the proposal is then `signed`."""
     if not permissions.is_griffie_of(by, proposal.municipality):
         raise PermissionDenied(_("Alleen de griffie legt een op papier getekend besluit vast."))
-    digest = hashlib.sha256()
-    for chunk in scan.chunks():
-        digest.update(chunk)
-    scan.seek(0)
+    digest = sha256_of(scan)
     with _acting_on(proposal):
         if proposal.state != State.ADVISED:
             raise WorkflowError(
@@ -454,7 +450,7 @@ def sign_on_paper(
         if decision.signatures.exists():
             raise WorkflowError(_("Dit besluit is al deels digitaal ondertekend."))
         decision.paper_scan.save(scan.name, scan, save=False)
-        decision.paper_scan_sha256 = digest.hexdigest()
+        decision.paper_scan_sha256 = digest
         decision.save(update_fields=["paper_scan", "paper_scan_sha256"])
         _store_signatures(
             decision,

@@ -21,6 +21,7 @@ __all__ = [
     "create_proposal",
     "update_proposal",
     "add_attachment",
+    "sha256_of",
     "remove_attachment",
     "UserTransition",
     "transitions_for",
@@ -407,18 +408,24 @@ def _write_parts(proposal: Proposal, model, rows: list[dict], *, by: User) -> No
         part.delete()
 
 
-def add_attachment(proposal: Proposal, title: str, upload, *, by: User) -> Attachment:
-    """Store a checked PDF (see forms.AttachmentForm) through Django's storage."""
-    if not permissions.may_change(by, proposal):
-        raise PermissionDenied(_("Alleen de griffie van deze gemeente voegt bijlagen toe."))
+def sha256_of(upload) -> str:
+    """The SHA-256 of an uploaded file, read in chunks; the file is left at its start."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
+    return digest.hexdigest()
+
+
+def add_attachment(proposal: Proposal, title: str, upload, *, by: User) -> Attachment:
+    """Store a checked PDF (see forms.AttachmentForm) through Django's storage."""
+    if not permissions.may_change(by, proposal):
+        raise PermissionDenied(_("Alleen de griffie van deze gemeente voegt bijlagen toe."))
+    digest = sha256_of(upload)
     with _acting_on(proposal):
         position = (proposal.attachments.aggregate(last=Max("position"))["last"] or 0) + 1
         attachment = Attachment(
-            proposal=proposal, position=position, title=title, sha256=digest.hexdigest(), size=upload.size
+            proposal=proposal, position=position, title=title, sha256=digest, size=upload.size
         )
         attachment.file.save(upload.name, upload, save=False)
         attachment.save()
