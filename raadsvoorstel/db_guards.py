@@ -149,29 +149,46 @@ ARCHIVE = "raadsvoorstel_archiveddecision"
 ARCHIVE_MESSAGE = "Een gearchiveerd raadsbesluit verandert nooit."
 
 
-def create_archive_guard(schema_editor) -> None:
+def archive_statements(vendor: str) -> list[str]:
     """An archived raadsbesluit is written once and never updated or deleted (migration 0006)."""
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"""
+    if vendor == "postgresql":
+        return [
+            f"""
             CREATE FUNCTION {ARCHIVE}_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 RAISE EXCEPTION '{ARCHIVE_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
-            END $$""")
-        schema_editor.execute(
+            END $$""",
             f"CREATE TRIGGER {ARCHIVE}_final BEFORE UPDATE OR DELETE ON {ARCHIVE} "
-            f"FOR EACH ROW EXECUTE FUNCTION {ARCHIVE}_refuse_change()"
-        )
-        return
-    for event in ("update", "delete"):
-        schema_editor.execute(
-            f"CREATE TRIGGER {ARCHIVE}_final_{event} BEFORE {event.upper()} ON {ARCHIVE} "
-            f"BEGIN SELECT RAISE(ABORT, '{ARCHIVE_MESSAGE}'); END"
-        )
+            f"FOR EACH ROW EXECUTE FUNCTION {ARCHIVE}_refuse_change()",
+        ]
+    return [
+        f"CREATE TRIGGER {ARCHIVE}_final_{event} BEFORE {event.upper()} ON {ARCHIVE} "
+        f"BEGIN SELECT RAISE(ABORT, '{ARCHIVE_MESSAGE}'); END"
+        for event in ("update", "delete")
+    ]
+
+
+def drop_archive_statements(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [f"DROP FUNCTION IF EXISTS {ARCHIVE}_refuse_change() CASCADE"]
+    return [f"DROP TRIGGER IF EXISTS {ARCHIVE}_final_{event}" for event in ("update", "delete")]
+
+
+def create_archive_guard(schema_editor) -> None:
+    for statement in archive_statements(schema_editor.connection.vendor):
+        schema_editor.execute(statement)
 
 
 def drop_archive_guard(schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS {ARCHIVE}_refuse_change() CASCADE")
-        return
-    for event in ("update", "delete"):
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {ARCHIVE}_final_{event}")
+    for statement in drop_archive_statements(schema_editor.connection.vendor):
+        schema_editor.execute(statement)
+
+
+def every_guard_statements(vendor: str) -> list[str]:
+    """All guards of the latest migration, for tests that must lift them for a while."""
+    statements = sqlite_statements() if vendor == "sqlite" else postgresql_statements()
+    return statements + archive_statements(vendor)
+
+
+def every_drop_statement(vendor: str) -> list[str]:
+    return drop_statements(vendor) + drop_archive_statements(vendor)

@@ -26,7 +26,7 @@ from ..models import (
     AgendaItem,
     Attendance,
     CouncilMember,
-    Decision,
+    DecisionPoint,
     Meeting,
     MemberBallot,
     Municipality,
@@ -42,8 +42,15 @@ from ..models import (
     WorkflowError,
     applying_amendments,
 )
-from ..text import text_of
-from .proposals import _acting_on, _archive_after_signing, _transition, record_decision, sha256_of
+from .proposals import (
+    _acting_on,
+    _archive_after_signing,
+    _keep_revision,
+    _store_signatures,
+    _transition,
+    record_decision,
+    sha256_of,
+)
 
 __all__ = [
     "add_member",
@@ -393,15 +400,12 @@ def _record_council_decision(item: AgendaItem, vote: Vote, outcome: Outcome, *, 
         ],
     )
     # The griffie records; the voorzitter may too, as record_decision's rule allows.
-    decision = record_decision(proposal, document, by=by)
-    Decision.objects.filter(pk=decision.pk).update(meeting=item.meeting)
+    record_decision(proposal, document, by=by, meeting=item.meeting)
 
 
 def _apply_amendments(proposal: Proposal, amendments: list[TabledAmendment], *, by: User) -> None:
     """The one change to a proposal before the council: its adopted amendments. Both texts
     stay in the history (the decision points' own history and a new Revision)."""
-    from ..models import DecisionPoint, Revision
-
     with applying_amendments():
         for amendment in amendments:
             for change in amendment.changes:
@@ -412,7 +416,7 @@ def _apply_amendments(proposal: Proposal, amendments: list[TabledAmendment], *, 
     proposal.version += 1
     proposal.skip_history_when_saving = True
     proposal.save(update_fields=["version"])
-    Revision.objects.create(proposal=proposal, version=proposal.version, saved_by=by, text=text_of(proposal))
+    _keep_revision(proposal, by=by)
 
 
 def derived_advice(proposal: Proposal, points: list[str]) -> tuple[str, str]:
@@ -461,12 +465,3 @@ def sign_on_paper(
         )
         _transition(proposal, "complete_signing", by=by)
         transaction.on_commit(lambda: _archive_after_signing(proposal))
-
-
-def _store_signatures(decision: Decision, signatures: list[SignatureDocument]) -> None:
-    from ..models import Signature
-
-    for signature in signatures:
-        Signature.objects.create(
-            decision=decision, role=signature.role, name=signature.name, date=signature.date
-        )

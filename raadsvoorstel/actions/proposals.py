@@ -47,7 +47,7 @@ from django_fsm import ConcurrentTransition
 from django_fsm_log.helpers import FSMLogDescriptor
 
 from .. import permissions
-from ..interchange import DecisionDocument, ProposalDocument
+from ..interchange import DecisionDocument, ProposalDocument, SignatureDocument
 from ..models import (
     Amendment,
     AmendmentChange,
@@ -163,7 +163,7 @@ def record_rbop_adoption(proposal: Proposal, *, by: User, reason: str = "") -> N
         _transition(proposal, "record_rbop_adoption", by=by, reason=reason)
 
 
-def record_decision(proposal: Proposal, decision: DecisionDocument, *, by: User) -> Decision:
+def record_decision(proposal: Proposal, decision: DecisionDocument, *, by: User, meeting=None) -> Decision:
     """Store the council's decision and move the proposal to `advised` or `rejected`.
 
     The decision arrives checked (by the interchange parser now, by the meeting's own
@@ -174,7 +174,7 @@ def record_decision(proposal: Proposal, decision: DecisionDocument, *, by: User)
         transition = getattr(proposal, name)._django_fsm.get_transition(proposal.state)
         if transition is not None and not transition.has_perm(proposal, by):
             raise PermissionDenied(_("U hebt niet de rol die het besluit van de raad mag vastleggen."))
-        stored = _store_decision(proposal, decision)
+        stored = _store_decision(proposal, decision, meeting=meeting)
         _transition(proposal, name, by=by)
     return stored
 
@@ -296,9 +296,10 @@ def _store_document(document: ProposalDocument) -> Proposal:
     return proposal
 
 
-def _store_decision(proposal: Proposal, document: DecisionDocument) -> Decision:
+def _store_decision(proposal: Proposal, document: DecisionDocument, *, meeting=None) -> Decision:
     decision = Decision.objects.create(
         proposal=proposal,
+        meeting=meeting,
         meeting_date=document.meeting_date,
         result=document.result,
         advice=document.advice,
@@ -322,11 +323,16 @@ def _store_decision(proposal: Proposal, document: DecisionDocument) -> Decision:
         AmendmentChange.objects.bulk_create(
             AmendmentChange(amendment=stored, point=point, text=text) for point, text in amendment.changes
         )
-    for signature in document.signatures:
+    _store_signatures(decision, document.signatures)
+    return decision
+
+
+def _store_signatures(decision: Decision, signatures: list[SignatureDocument]) -> None:
+    """Signatures as they stand on a raadsbesluit signed elsewhere: imported, or in ink."""
+    for signature in signatures:
         Signature.objects.create(
             decision=decision, role=signature.role, name=signature.name, date=signature.date
         )
-    return decision
 
 
 # --- Municipalities ---

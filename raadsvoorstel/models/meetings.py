@@ -11,6 +11,8 @@ import datetime
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .proposals import Ballot, Municipality, Proposal, Result, User, VoteMode
@@ -89,14 +91,10 @@ class Meeting(models.Model):
         ordering = ["-starts_at"]
 
     def __str__(self) -> str:
-        from django.utils.formats import date_format
-
         return _("Raadsvergadering van %(date)s") % {"date": date_format(self.starts_at, "j F Y")}
 
     @property
     def date(self) -> datetime.date:
-        from django.utils import timezone
-
         return timezone.localtime(self.starts_at).date()
 
     @property

@@ -60,7 +60,7 @@ def _needs_chromium(chromium):
 
 @pytest.fixture(autouse=True)
 def _signed_proposals_can_be_flushed_on_sqlite(transactional_db):
-    """Drop the signed-is-final triggers just before the flush after each test; recreate them before.
+    """Lift the signed-is-final and archive triggers for the flush after each test; set them before.
 
     A transactional test ends with a flush. PostgreSQL's TRUNCATE passes its row triggers, but
     SQLite deletes row by row, and its triggers refuse to delete a signed proposal, so the
@@ -71,11 +71,14 @@ def _signed_proposals_can_be_flushed_on_sqlite(transactional_db):
         yield
         return
     with connection.cursor() as cursor:
-        for statement in [*db_guards.drop_statements("sqlite"), *db_guards.sqlite_statements()]:
+        for statement in [
+            *db_guards.every_drop_statement("sqlite"),
+            *db_guards.every_guard_statements("sqlite"),
+        ]:
             cursor.execute(statement)
     yield
     with connection.cursor() as cursor:
-        for statement in db_guards.drop_statements("sqlite"):
+        for statement in db_guards.every_drop_statement("sqlite"):
             cursor.execute(statement)
 
 
