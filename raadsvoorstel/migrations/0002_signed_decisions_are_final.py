@@ -1,16 +1,16 @@
-"""Nothing signed ever changes: the database refuses it (see raadsvoorstel/db_guards.py)."""
+"""Nothing signed ever changes: the database refuses it (the SQL as it was, frozen)."""
 
 from django.db import migrations
 
-from raadsvoorstel import db_guards
+from raadsvoorstel.migrations import _guards_0002_0006 as frozen
 
 
 def create_guards(apps, schema_editor):
-    db_guards.create(schema_editor, tables=db_guards.FIRST_TABLES)
+    frozen.run(schema_editor, frozen.FIRST_GUARDS)
 
 
 def drop_guards(apps, schema_editor):
-    db_guards.drop(schema_editor)
+    frozen.run(schema_editor, frozen.DROP_GUARDS)
 
 
 class Migration(migrations.Migration):

@@ -2,15 +2,15 @@
 
 from django.db import migrations, models
 
-from raadsvoorstel import db_guards
+from raadsvoorstel.migrations import _guards_0002_0006 as frozen
 
 
 def create_guards(apps, schema_editor):
-    db_guards.create(schema_editor, tables=db_guards.FIRST_TABLES)
+    frozen.run(schema_editor, frozen.FIRST_GUARDS)
 
 
 def drop_guards(apps, schema_editor):
-    db_guards.drop(schema_editor)
+    frozen.run(schema_editor, frozen.DROP_GUARDS)
 
 
 class Migration(migrations.Migration):

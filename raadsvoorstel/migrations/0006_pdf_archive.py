@@ -3,15 +3,15 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from raadsvoorstel import db_guards
+from raadsvoorstel.migrations import _guards_0002_0006 as frozen
 
 
 def create_guard(apps, schema_editor):
-    db_guards.create_archive_guard(schema_editor)
+    frozen.run(schema_editor, frozen.ARCHIVE_GUARD)
 
 
 def drop_guard(apps, schema_editor):
-    db_guards.drop_archive_guard(schema_editor)
+    frozen.run(schema_editor, frozen.DROP_ARCHIVE_GUARD)
 
 
 class Migration(migrations.Migration):
