@@ -1,21 +1,32 @@
-"""The admin: for maintainers and for onboarding; the griffie works in its own pages.
+"""The admin: for maintainers, to onboard municipalities, people, themes and regional bodies.
 
-A proposal past `concept` is shown read-only: the models refuse the change anyway,
-and a form that offers it would only end in an error.
+It is never a second write path. The council's record (proposals, decisions, signatures,
+the archive, meetings, votes, ballots) and every history are shown read-only: they change
+only through the griffie's own pages, whose actions check the workflow. The reference data
+the admin does change is saved by `actions.save_reference` and `actions.delete_reference`,
+each with its audit entry; a refusal comes back as a message, never an error page.
 """
 
-from django.contrib import admin
+from __future__ import annotations
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django_fsm_log.admin import StateLogInline
-from simple_history.admin import SimpleHistoryAdmin
 
+from . import actions
 from .models import (
     AgendaItem,
     Amendment,
     AmendmentChange,
+    ArchivedDecision,
     Attachment,
     Attendance,
+    AuditEntry,
     CouncilMember,
     Decision,
     DecisionPoint,
@@ -26,26 +37,97 @@ from .models import (
     Proposal,
     RegionalBody,
     RegionalPlan,
+    Revision,
     Section,
     Signature,
-    State,
     Theme,
     User,
     Vote,
+    WorkflowError,
 )
+
+# Groups play no part here: roles are on the user. Left in, they would be writable around the log.
+admin.site.unregister(Group)
+
+
+class ReadOnlyMixin:
+    """Shown, never changed here."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyTabularInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+
+
+class ReadOnlyStackedInline(ReadOnlyMixin, admin.StackedInline):
+    extra = 0
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Saves and deletes through the reference actions, in one transaction with their audit
+    entry; a refusal is shown as a message on the page the maintainer came from."""
+
+    actions = None  # no bulk delete around delete_reference
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Saved in save_related, together with its relations and its audit entry.
+        pass
+
+    def save_related(self, request, form, formsets, change) -> None:
+        actions.save_reference(
+            form.instance,
+            by=request.user,
+            changed=form.changed_data,
+            then=lambda: super(AuditedAdmin, self).save_related(request, form, formsets, change),
+        )
+
+    def delete_model(self, request, obj) -> None:
+        actions.delete_reference(obj, by=request.user)
+
+    def _refusal_shown(self, request, view, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except (WorkflowError, PermissionDenied) as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._refusal_shown(request, super().changeform_view, *args, **kwargs)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except (WorkflowError, PermissionDenied) as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return HttpResponseRedirect(request.path.removesuffix("delete/"))
+
+
+# --- Reference data: changed here, through the actions ---
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(AuditedAdmin):
     list_display = ["name", "code", "seats"]
     search_fields = ["name", "code"]
     autocomplete_fields = ["voorzitter", "acting_voorzitter", "griffier", "deputy_griffier"]
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "get_full_name", "role", "municipality", "regional_body", "is_staff"]
-    list_filter = ["role", "municipality", "regional_body", "is_staff"]
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
+    list_display = ["username", "get_full_name", "role", "municipality", "regional_body", "is_active"]
+    list_filter = ["role", "municipality", "regional_body", "is_active"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Rol"), {"fields": ["role", "municipality", "regional_body"]}),
@@ -54,6 +136,15 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("Rol"), {"fields": ["first_name", "last_name", "role", "municipality", "regional_body"]}),
     )
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's own password form, with its audit entry in the same transaction."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = self.get_object(request, id)
+                actions.save_reference(user, by=request.user, changed=["password"])
+        return response
 
 
 class ThemeChildInline(admin.TabularInline):
@@ -66,7 +157,7 @@ class ThemeChildInline(admin.TabularInline):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(AuditedAdmin):
     list_display = ["path", "position", "is_pending"]
     list_filter = ["is_pending"]
     search_fields = ["name", "parent__name"]
@@ -77,60 +168,55 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegionalBody)
-class RegionalBodyAdmin(admin.ModelAdmin):
+class RegionalBodyAdmin(AuditedAdmin):
     list_display = ["name", "code"]
     filter_horizontal = ["municipalities"]
 
 
 @admin.register(RegionalPlan)
-class RegionalPlanAdmin(admin.ModelAdmin):
+class RegionalPlanAdmin(AuditedAdmin):
     list_display = ["code", "title", "regional_body", "adoption_date"]
 
 
-class FrozenAfterConceptInline(admin.StackedInline):
-    extra = 0
-
-    def _editable(self, obj) -> bool:
-        return obj is None or obj.state == State.CONCEPT
-
-    def has_add_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_delete_permission(request, obj)
+@admin.register(CouncilMember)
+class CouncilMemberAdmin(AuditedAdmin):
+    list_display = ["name", "party", "municipality", "seated_from", "seated_until", "user"]
+    list_filter = ["municipality", "party"]
+    search_fields = ["name", "party"]
 
 
-class SectionInline(FrozenAfterConceptInline):
+# --- The council's record: shown, never changed here ---
+
+
+class SectionInline(ReadOnlyStackedInline):
     model = Section
     fields = ["position", "heading", "body"]
 
 
-class DecisionPointInline(FrozenAfterConceptInline):
+class DecisionPointInline(ReadOnlyStackedInline):
     model = DecisionPoint
     fields = ["position", "text"]
 
 
-class AttachmentInline(FrozenAfterConceptInline, admin.TabularInline):
+class AttachmentInline(ReadOnlyTabularInline):
     model = Attachment
-    fields = ["position", "title", "file", "sha256", "size"]
-    readonly_fields = ["sha256", "size"]
+    fields = ["position", "title", "sha256", "size"]
 
 
-class ProposalStateLogInline(StateLogInline):
+class ProposalStateLogInline(ReadOnlyMixin, StateLogInline):
     verbose_name = _("statuswijziging")
     verbose_name_plural = _("statuswijzigingen")
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "subject", "municipality", "date", "state"]
+class ProposalAdmin(ReadOnlyAdmin):
+    """Proposals are drafted, sent and decided in the griffie's pages, which keep their
+    versions, revisions and history; here they are only read."""
+
+    list_display = ["number", "subject", "municipality", "date", "state", "version"]
     list_filter = ["state", "municipality", "themes"]
     search_fields = ["number", "subject"]
     date_hierarchy = "date"
-    filter_horizontal = ["themes"]
     fields = [
         "municipality",
         "number",
@@ -141,96 +227,82 @@ class ProposalAdmin(SimpleHistoryAdmin):
         "themes",
         "regional_plan",
         "state",
+        "version",
     ]
-    readonly_fields = ["state"]
     inlines = [SectionInline, DecisionPointInline, AttachmentInline, ProposalStateLogInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.state != State.CONCEPT:
-            return self.fields
-        return self.readonly_fields
 
-    def has_delete_permission(self, request, obj=None):
-        return (obj is None or obj.state == State.CONCEPT) and super().has_delete_permission(request, obj)
+@admin.register(Revision)
+class RevisionAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "saved_at", "saved_by"]
+    list_filter = ["proposal__municipality"]
 
 
-class MemberVoteInline(admin.TabularInline):
+class MemberVoteInline(ReadOnlyTabularInline):
     model = MemberVote
-    extra = 0
 
 
-class AmendmentInline(admin.TabularInline):
+class AmendmentInline(ReadOnlyTabularInline):
     model = Amendment
-    extra = 0
     show_change_link = True
 
 
-class SignatureInline(admin.TabularInline):
+class SignatureInline(ReadOnlyTabularInline):
     model = Signature
-    extra = 0
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(ReadOnlyAdmin):
     list_display = ["proposal", "meeting_date", "result", "advice", "vote_mode"]
     list_filter = ["result", "advice", "vote_mode"]
     inlines = [MemberVoteInline, AmendmentInline, SignatureInline]
 
-    def has_change_permission(self, request, obj=None):
-        # A recorded decision is the council's; the council issue brings its own screens.
-        return obj is None and super().has_change_permission(request, obj)
 
-
-class AmendmentChangeInline(admin.TabularInline):
+class AmendmentChangeInline(ReadOnlyTabularInline):
     model = AmendmentChange
-    extra = 0
 
 
 @admin.register(Amendment)
-class AmendmentAdmin(admin.ModelAdmin):
+class AmendmentAdmin(ReadOnlyAdmin):
     list_display = ["title", "decision", "result"]
     inlines = [AmendmentChangeInline]
 
 
-@admin.register(CouncilMember)
-class CouncilMemberAdmin(admin.ModelAdmin):
-    list_display = ["name", "party", "municipality", "seated_from", "seated_until", "user"]
-    list_filter = ["municipality", "party"]
-    search_fields = ["name", "party"]
+@admin.register(ArchivedDecision)
+class ArchivedDecisionAdmin(ReadOnlyAdmin):
+    list_display = ["proposal", "sha256", "size", "sealed", "created_at"]
+    list_filter = ["sealed"]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ReadOnlyTabularInline):
     model = Attendance
-    extra = 0
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(ReadOnlyTabularInline):
     model = AgendaItem
-    extra = 0
     show_change_link = True
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "municipality", "place", "opened_at", "closed_at"]
     list_filter = ["municipality"]
     inlines = [AttendanceInline, AgendaItemInline]
 
 
-class MemberBallotInline(admin.TabularInline):
+class MemberBallotInline(ReadOnlyTabularInline):
     model = MemberBallot
-    extra = 0
 
 
 @admin.register(Vote)
-class VoteAdmin(admin.ModelAdmin):
-    # Votes are cast and closed in the council's own screens; the admin only shows them.
+class VoteAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "status", "votes_for", "votes_against", "outcome"]
     list_filter = ["mode", "status"]
     inlines = [MemberBallotInline]
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_add_permission(self, request):
-        return False
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["seq", "at", "actor_name", "action", "object_key", "digest"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_key", "actor_name", "action"]

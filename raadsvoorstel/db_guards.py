@@ -1,194 +1,282 @@
-"""Nothing signed ever changes: database triggers, on PostgreSQL and SQLite alike.
+"""What the database itself refuses, on PostgreSQL and SQLite alike: the generator of the
+triggers that keep the record trustworthy whatever path writes to it (a queryset update,
+a script, a shell, a database session).
 
-Once a proposal is `signed` (or `rbop_adopted`), its text, its decision, the vote, the
-amendments and the signatures refuse every insert, update and delete, and the proposal
-row itself may only move from `signed` to `rbop_adopted`. The models refuse the same
-earlier and with kinder words; these triggers hold against any other path to the
-database (a queryset update, a script, a shell).
+- **The text is frozen once it leaves concept.** The sections, decision points,
+  attachments and themes of a proposal past `concept` refuse every change, and so do the
+  text columns of its row. The one exception is the council's own: the decision points of
+  a proposal before the council may change between the vote that adopts it (with its
+  amendments) and the recording of its decision, which the same transaction does.
+- **A signed decision is final.** The decision, its vote, amendments and signatures; the
+  meeting that took it, its attendance list, the agenda item, the tabled amendments, the
+  votes and each member's ballot: no insert, update or delete. The meeting may still be
+  closed (its `closed_at` set once). The proposal's row moves only from `signed` to
+  `rbop_adopted`, and only for a proposal that answers a regional plan.
+- **A proposal is never deleted**: it is withdrawn.
+- **The history only grows.** The audit log, the revisions, the transition log, the field
+  history, the admin's log and the archive refuse update and delete.
 
-Migrations call `create` and `drop`. On SQLite, Django alters a table by building a new
-one and dropping the old, which loses the triggers: a migration that alters a guarded
-table (see PROPOSAL_OF) must `drop` before and `create` after, as 0003 does. A migration
-creates the guards for the tables that exist at its point in history (`tables=`); the
-latest one guards them all.
+This module serves new migrations only: a migration holds its SQL as it was the day it was
+written (`frozen_source` prints it), and never imports this module. On SQLite, Django
+alters a table by building a new one, which loses its triggers: a migration that alters a
+guarded table drops the guards before and creates them after, from its own copy.
 """
 
-FINAL = "('signed', 'rbop_adopted')"
-MESSAGE = "Een ondertekend raadsbesluit verandert nooit."
+from __future__ import annotations
 
-# For each guarded table: the SQL giving the proposal a row belongs to, with {row} for NEW/OLD.
-PROPOSAL_OF = {
+import json
+from dataclasses import dataclass
+
+FINAL = "('signed', 'rbop_adopted')"
+
+FINAL_MESSAGE = "Een ondertekend raadsbesluit verandert nooit."
+TEXT_MESSAGE = "De tekst van een voorstel dat niet meer in concept is, ligt vast."
+HISTORY_MESSAGE = "De geschiedenis wordt alleen aangevuld, nooit gewijzigd."
+ARCHIVE_MESSAGE = "Een gearchiveerd raadsbesluit verandert nooit."
+DELETE_MESSAGE = "Een raadsvoorstel wordt nooit verwijderd; trek het in."
+
+VENDORS = ("sqlite", "postgresql")
+
+
+def _state(proposal: str) -> str:
+    return f"(SELECT p.state FROM raadsvoorstel_proposal p WHERE p.id = {proposal})"
+
+
+def _final_meeting(meeting: str) -> str:
+    """A meeting that took a decision which is now signed."""
+    return (
+        "EXISTS (SELECT 1 FROM raadsvoorstel_agendaitem ai JOIN raadsvoorstel_proposal p ON p.id = ai.proposal_id"
+        f" WHERE ai.meeting_id = {meeting} AND p.state IN {FINAL})"
+    )
+
+
+def _amendments_being_applied(proposal: str) -> str:
+    """The council adopted the proposal by a vote, and its decision is not recorded yet:
+    the moment its adopted amendments are written into the decision points."""
+    return (
+        "(EXISTS (SELECT 1 FROM raadsvoorstel_vote v JOIN raadsvoorstel_agendaitem ai ON ai.id = v.agenda_item_id"
+        f" WHERE ai.proposal_id = {proposal} AND v.amendment_id IS NULL AND v.status = 'closed'"
+        " AND v.outcome = 'aangenomen')"
+        f" AND NOT EXISTS (SELECT 1 FROM raadsvoorstel_decision d WHERE d.proposal_id = {proposal}))"
+    )
+
+
+# The proposal a row belongs to, with {row} for NEW or OLD.
+_VIA_DECISION = "(SELECT d.proposal_id FROM raadsvoorstel_decision d WHERE d.id = {row}.decision_id)"
+_VIA_AGENDA_ITEM = (
+    "(SELECT ai.proposal_id FROM raadsvoorstel_agendaitem ai WHERE ai.id = {row}.agenda_item_id)"
+)
+
+TEXT_TABLES = {
     "raadsvoorstel_section": "{row}.proposal_id",
     "raadsvoorstel_decisionpoint": "{row}.proposal_id",
     "raadsvoorstel_attachment": "{row}.proposal_id",
     "raadsvoorstel_proposal_themes": "{row}.proposal_id",
+}
+DECISION_TABLES = {
     "raadsvoorstel_decision": "{row}.proposal_id",
-    "raadsvoorstel_signature": (
-        "(SELECT d.proposal_id FROM raadsvoorstel_decision d WHERE d.id = {row}.decision_id)"
-    ),
-    "raadsvoorstel_membervote": (
-        "(SELECT d.proposal_id FROM raadsvoorstel_decision d WHERE d.id = {row}.decision_id)"
-    ),
-    "raadsvoorstel_amendment": (
-        "(SELECT d.proposal_id FROM raadsvoorstel_decision d WHERE d.id = {row}.decision_id)"
-    ),
+    "raadsvoorstel_signature": _VIA_DECISION,
+    "raadsvoorstel_membervote": _VIA_DECISION,
+    "raadsvoorstel_amendment": _VIA_DECISION,
     "raadsvoorstel_amendmentchange": (
         "(SELECT d.proposal_id FROM raadsvoorstel_decision d"
         " JOIN raadsvoorstel_amendment a ON a.decision_id = d.id WHERE a.id = {row}.amendment_id)"
     ),
-    # The council's live records of the decision (migration 0005 on).
-    "raadsvoorstel_tabledamendment": (
-        "(SELECT ai.proposal_id FROM raadsvoorstel_agendaitem ai WHERE ai.id = {row}.agenda_item_id)"
-    ),
-    "raadsvoorstel_vote": (
-        "(SELECT ai.proposal_id FROM raadsvoorstel_agendaitem ai WHERE ai.id = {row}.agenda_item_id)"
-    ),
+    "raadsvoorstel_agendaitem": "{row}.proposal_id",
+    "raadsvoorstel_tabledamendment": _VIA_AGENDA_ITEM,
+    "raadsvoorstel_vote": _VIA_AGENDA_ITEM,
     "raadsvoorstel_memberballot": (
         "(SELECT ai.proposal_id FROM raadsvoorstel_agendaitem ai"
         " JOIN raadsvoorstel_vote v ON v.agenda_item_id = ai.id WHERE v.id = {row}.vote_id)"
     ),
 }
-# The tables guarded since migration 0002.
-FIRST_TABLES = list(PROPOSAL_OF)[:9]
+APPEND_ONLY_TABLES = {
+    "raadsvoorstel_auditentry": HISTORY_MESSAGE,
+    "raadsvoorstel_revision": HISTORY_MESSAGE,
+    "django_fsm_log_statelog": HISTORY_MESSAGE,
+    "raadsvoorstel_historicalproposal": HISTORY_MESSAGE,
+    "raadsvoorstel_historicalsection": HISTORY_MESSAGE,
+    "raadsvoorstel_historicaldecisionpoint": HISTORY_MESSAGE,
+    "raadsvoorstel_historicaldecision": HISTORY_MESSAGE,
+    "django_admin_log": HISTORY_MESSAGE,
+    "raadsvoorstel_archiveddecision": ARCHIVE_MESSAGE,
+}
 
-TEXT_COLUMNS = ["municipality_id", "number", "subject", "proposer", "date", "legal_basis", "regional_plan_id"]
+# The proposal row: its text, and the columns that never change once it is signed.
+PROPOSAL_TEXT_COLUMNS = (
+    "municipality_id",
+    "number",
+    "subject",
+    "proposer",
+    "date",
+    "legal_basis",
+    "regional_plan_id",
+)
+PROPOSAL_FIXED_COLUMNS = ("id", *PROPOSAL_TEXT_COLUMNS, "created_at")
+MEETING_FIXED_COLUMNS = ("id", "municipality_id", "starts_at", "place", "opened_at")
 
 
-def is_final(table: str, row: str) -> str:
-    proposal = PROPOSAL_OF[table].format(row=row)
-    return f"(SELECT p.state FROM raadsvoorstel_proposal p WHERE p.id = {proposal}) IN {FINAL}"
+@dataclass(frozen=True)
+class Guard:
+    """One table's refusals: for each event, the SQL condition (over OLD and NEW) under which
+    the row may not change, and the message; `None` as condition refuses always."""
+
+    table: str
+    refusals: tuple[tuple[str, str | None, str], ...]  # (event, condition, message)
 
 
-def proposal_row_changes(old: str = "OLD", new: str = "NEW", distinct: str = "IS NOT") -> str:
-    """True when a final proposal's row changes in anything but signed -> rbop_adopted."""
-    text_changed = " OR ".join(f"{new}.{c} {distinct} {old}.{c}" for c in TEXT_COLUMNS)
-    return (
-        f"{old}.state IN {FINAL} AND ("
-        f"{new}.state NOT IN {FINAL} OR ({old}.state = 'rbop_adopted' AND {new}.state <> 'rbop_adopted')"
-        f" OR {text_changed})"
-    )
+def _changed(columns: tuple[str, ...], distinct: str) -> str:
+    return " OR ".join(f"NEW.{c} {distinct} OLD.{c}" for c in columns)
 
 
-def sqlite_statements(tables: list[str] | None = None) -> list[str]:
-    statements = []
-    for table in tables or PROPOSAL_OF:
-        for event, rows in (("INSERT", ["NEW"]), ("UPDATE", ["OLD", "NEW"]), ("DELETE", ["OLD"])):
-            condition = " OR ".join(is_final(table, row) for row in rows)
-            statements.append(
-                f"CREATE TRIGGER {table}_final_{event.lower()} BEFORE {event} ON {table} "
-                f"WHEN {condition} BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+def guards(vendor: str) -> list[Guard]:
+    distinct = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
+    result = []
+    for table, proposal in TEXT_TABLES.items():
+        old, new = proposal.format(row="OLD"), proposal.format(row="NEW")
+
+        def frozen(row_proposal: str, table: str = table) -> str:
+            condition = f"{_state(row_proposal)} <> 'concept'"
+            if table == "raadsvoorstel_decisionpoint":
+                condition = (
+                    f"({condition} AND NOT ({_state(row_proposal)} = 'council_advice'"
+                    f" AND {_amendments_being_applied(row_proposal)}))"
+                )
+            return condition
+
+        result.append(
+            Guard(
+                table,
+                (
+                    ("INSERT", frozen(new), TEXT_MESSAGE),
+                    ("UPDATE", f"{frozen(old)} OR {frozen(new)}", TEXT_MESSAGE),
+                    ("DELETE", frozen(old), TEXT_MESSAGE),
+                ),
             )
-    statements.append(
-        "CREATE TRIGGER raadsvoorstel_proposal_final_update BEFORE UPDATE ON raadsvoorstel_proposal "
-        f"WHEN {proposal_row_changes()} BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
-    )
-    statements.append(
-        "CREATE TRIGGER raadsvoorstel_proposal_final_delete BEFORE DELETE ON raadsvoorstel_proposal "
-        f"WHEN OLD.state IN {FINAL} BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
-    )
-    return statements
-
-
-def postgresql_statements(tables: list[str] | None = None) -> list[str]:
-    raise_error = f"RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';"
-    statements = []
-    for table in tables or PROPOSAL_OF:
-        statements.append(f"""
-            CREATE FUNCTION {table}_refuse_final() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF TG_OP IN ('INSERT', 'UPDATE') AND {is_final(table, "NEW")} THEN {raise_error} END IF;
-                IF TG_OP IN ('UPDATE', 'DELETE') AND {is_final(table, "OLD")} THEN {raise_error} END IF;
-                IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-                RETURN NEW;
-            END $$""")
-        statements.append(
-            f"CREATE TRIGGER {table}_final BEFORE INSERT OR UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {table}_refuse_final()"
         )
-    statements.append(f"""
-        CREATE FUNCTION raadsvoorstel_proposal_refuse_final() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            IF TG_OP = 'DELETE' THEN
-                IF OLD.state IN {FINAL} THEN {raise_error} END IF;
-                RETURN OLD;
-            END IF;
-            IF {proposal_row_changes(distinct="IS DISTINCT FROM")} THEN {raise_error} END IF;
-            RETURN NEW;
-        END $$""")
-    statements.append(
-        "CREATE TRIGGER raadsvoorstel_proposal_final BEFORE UPDATE OR DELETE ON raadsvoorstel_proposal "
-        "FOR EACH ROW EXECUTE FUNCTION raadsvoorstel_proposal_refuse_final()"
+    for table, proposal in DECISION_TABLES.items():
+        old = f"{_state(proposal.format(row='OLD'))} IN {FINAL}"
+        new = f"{_state(proposal.format(row='NEW'))} IN {FINAL}"
+        result.append(
+            Guard(
+                table,
+                (
+                    ("INSERT", new, FINAL_MESSAGE),
+                    ("UPDATE", f"{old} OR {new}", FINAL_MESSAGE),
+                    ("DELETE", old, FINAL_MESSAGE),
+                ),
+            )
+        )
+    result.append(
+        Guard(
+            "raadsvoorstel_attendance",
+            (
+                ("INSERT", _final_meeting("NEW.meeting_id"), FINAL_MESSAGE),
+                (
+                    "UPDATE",
+                    f"{_final_meeting('OLD.meeting_id')} OR {_final_meeting('NEW.meeting_id')}",
+                    FINAL_MESSAGE,
+                ),
+                ("DELETE", _final_meeting("OLD.meeting_id"), FINAL_MESSAGE),
+            ),
+        )
     )
+    meeting_closed_once = f"OLD.closed_at IS NULL AND NOT ({_changed(MEETING_FIXED_COLUMNS, distinct)})"
+    result.append(
+        Guard(
+            "raadsvoorstel_meeting",
+            (
+                ("UPDATE", f"{_final_meeting('OLD.id')} AND NOT ({meeting_closed_once})", FINAL_MESSAGE),
+                ("DELETE", _final_meeting("OLD.id"), FINAL_MESSAGE),
+            ),
+        )
+    )
+    adopted_by_rbop = (
+        "OLD.state = 'signed' AND NEW.state = 'rbop_adopted' AND NEW.regional_plan_id IS NOT NULL"
+        f" AND NOT ({_changed(PROPOSAL_FIXED_COLUMNS, distinct)})"
+    )
+    result.append(
+        Guard(
+            "raadsvoorstel_proposal",
+            (
+                ("UPDATE", f"OLD.state IN {FINAL} AND NOT ({adopted_by_rbop})", FINAL_MESSAGE),
+                (
+                    "UPDATE",
+                    f"OLD.state <> 'concept' AND ({_changed(PROPOSAL_TEXT_COLUMNS, distinct)})",
+                    TEXT_MESSAGE,
+                ),
+                ("DELETE", None, DELETE_MESSAGE),
+            ),
+        )
+    )
+    for table, message in APPEND_ONLY_TABLES.items():
+        result.append(Guard(table, (("UPDATE", None, message), ("DELETE", None, message))))
+    return result
+
+
+def _sqlite(guard: Guard) -> list[str]:
+    statements = []
+    for number, (event, condition, message) in enumerate(guard.refusals, start=1):
+        when = f" WHEN {condition}" if condition else ""
+        statements.append(
+            f"CREATE TRIGGER {guard.table}_guard_{number} BEFORE {event} ON {guard.table}{when} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+        )
     return statements
+
+
+def _postgresql(guard: Guard) -> list[str]:
+    checks = []
+    for event, condition, message in guard.refusals:
+        refuse = f"RAISE EXCEPTION '{message}' USING ERRCODE = 'integrity_constraint_violation';"
+        test = f"TG_OP = '{event}'" + (f" AND ({condition})" if condition else "")
+        checks.append(f"    IF {test} THEN {refuse} END IF;")
+    events = " OR ".join(dict.fromkeys(event for event, _condition, _message in guard.refusals))
+    body = "\n".join(checks)
+    return [
+        f"CREATE FUNCTION {guard.table}_guard() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n{body}\n"
+        "    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;\n    RETURN NEW;\nEND $$",
+        f"CREATE TRIGGER {guard.table}_guard BEFORE {events} ON {guard.table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {guard.table}_guard()",
+    ]
+
+
+def create_statements(vendor: str) -> list[str]:
+    render = _sqlite if vendor == "sqlite" else _postgresql
+    return [statement for guard in guards(vendor) for statement in render(guard)]
 
 
 def drop_statements(vendor: str) -> list[str]:
-    tables = [*PROPOSAL_OF, "raadsvoorstel_proposal"]
     if vendor == "postgresql":
-        return [f"DROP FUNCTION IF EXISTS {table}_refuse_final() CASCADE" for table in tables]
+        return [f"DROP FUNCTION IF EXISTS {guard.table}_guard() CASCADE" for guard in guards(vendor)]
     return [
-        f"DROP TRIGGER IF EXISTS {table}_final_{event}"
-        for table in tables
-        for event in ("insert", "update", "delete")
+        f"DROP TRIGGER IF EXISTS {guard.table}_guard_{number}"
+        for guard in guards(vendor)
+        for number in range(1, len(guard.refusals) + 1)
     ]
 
 
-def create(schema_editor, tables: list[str] | None = None) -> None:
-    vendor = schema_editor.connection.vendor
-    statements = {"postgresql": postgresql_statements, "sqlite": sqlite_statements}[vendor](tables)
-    for statement in statements:
-        schema_editor.execute(statement)
+def frozen_source(name: str) -> str:
+    """The statements as Python source for a new migration to hold: `NAME = {vendor: [...]}`
+    for creating and `DROP_NAME` for dropping (python -c "from raadsvoorstel import
+    db_guards; print(db_guards.frozen_source('GUARDS'))")."""
 
+    def block(label: str, per_vendor: dict[str, list[str]]) -> str:
+        lines = [f"{label} = {{"]
+        for vendor, statements in per_vendor.items():
+            lines.append(f'    "{vendor}": [')
+            for statement in statements:
+                literal = (
+                    f'"""{statement}"""' if "\n" in statement else json.dumps(statement, ensure_ascii=False)
+                )
+                lines.append(f"        {literal},")
+            lines.append("    ],")
+        lines.append("}")
+        return "\n".join(lines)
 
-def drop(schema_editor) -> None:
-    for statement in drop_statements(schema_editor.connection.vendor):
-        schema_editor.execute(statement)
-
-
-ARCHIVE = "raadsvoorstel_archiveddecision"
-ARCHIVE_MESSAGE = "Een gearchiveerd raadsbesluit verandert nooit."
-
-
-def archive_statements(vendor: str) -> list[str]:
-    """An archived raadsbesluit is written once and never updated or deleted (migration 0006)."""
-    if vendor == "postgresql":
-        return [
-            f"""
-            CREATE FUNCTION {ARCHIVE}_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                RAISE EXCEPTION '{ARCHIVE_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
-            END $$""",
-            f"CREATE TRIGGER {ARCHIVE}_final BEFORE UPDATE OR DELETE ON {ARCHIVE} "
-            f"FOR EACH ROW EXECUTE FUNCTION {ARCHIVE}_refuse_change()",
-        ]
-    return [
-        f"CREATE TRIGGER {ARCHIVE}_final_{event} BEFORE {event.upper()} ON {ARCHIVE} "
-        f"BEGIN SELECT RAISE(ABORT, '{ARCHIVE_MESSAGE}'); END"
-        for event in ("update", "delete")
-    ]
-
-
-def drop_archive_statements(vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        return [f"DROP FUNCTION IF EXISTS {ARCHIVE}_refuse_change() CASCADE"]
-    return [f"DROP TRIGGER IF EXISTS {ARCHIVE}_final_{event}" for event in ("update", "delete")]
-
-
-def create_archive_guard(schema_editor) -> None:
-    for statement in archive_statements(schema_editor.connection.vendor):
-        schema_editor.execute(statement)
-
-
-def drop_archive_guard(schema_editor) -> None:
-    for statement in drop_archive_statements(schema_editor.connection.vendor):
-        schema_editor.execute(statement)
-
-
-def every_guard_statements(vendor: str) -> list[str]:
-    """All guards of the latest migration, for tests that must lift them for a while."""
-    statements = sqlite_statements() if vendor == "sqlite" else postgresql_statements()
-    return statements + archive_statements(vendor)
-
-
-def every_drop_statement(vendor: str) -> list[str]:
-    return drop_statements(vendor) + drop_archive_statements(vendor)
+    return (
+        block(name, {vendor: create_statements(vendor) for vendor in VENDORS})
+        + "\n\n"
+        + block(f"DROP_{name}", {vendor: drop_statements(vendor) for vendor in VENDORS})
+        + "\n"
+    )

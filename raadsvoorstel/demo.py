@@ -17,7 +17,7 @@ from django.db import transaction
 
 from . import actions
 from .interchange import parse_documents
-from .models import Meeting, Municipality, Proposal, RegionalBody, RegionalPlan, Role, Theme, User
+from .models import Meeting, Municipality, Proposal, RegionalBody, Role, User
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
@@ -33,33 +33,8 @@ DEMO_USERS = [
 ]
 
 
-@transaction.atomic
 def load_reference_data(path: Path = FIXTURES / "reference.json") -> None:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    for item in data["municipalities"]:
-        Municipality.objects.get_or_create(
-            code=item["code"], defaults={"name": item["name"], "seats": item["seats"]}
-        )
-    for item in data["regional_bodies"]:
-        body, _ = RegionalBody.objects.get_or_create(code=item["code"], defaults={"name": item["name"]})
-        body.municipalities.add(*Municipality.objects.filter(code__in=item["municipalities"]))
-    for item in data["regional_plans"]:
-        RegionalPlan.objects.get_or_create(
-            code=item["code"],
-            defaults={
-                "title": item["title"],
-                "regional_body": RegionalBody.objects.get(code=item["regional_body"]),
-                "adoption_date": datetime.date.fromisoformat(item["adoption_date"]),
-            },
-        )
-    for position, item in enumerate(data["themes"], start=1):
-        theme, _ = Theme.objects.get_or_create(
-            name=item["name"],
-            parent=None,
-            defaults={"position": position, "is_pending": item.get("pending", False)},
-        )
-        for child_position, name in enumerate(item["children"], start=1):
-            Theme.objects.get_or_create(name=name, parent=theme, defaults={"position": child_position})
+    actions.load_reference_data(json.loads(path.read_text(encoding="utf-8")))
 
 
 @transaction.atomic
@@ -77,14 +52,18 @@ def create_demo_users(municipality_code: str = "GM0377", body_code: str = "rbop-
         else:
             user.municipality = municipality
         user.set_password(DEMO_PASSWORD)
-        user.save()
+        actions.save_reference(user, by=None, changed=["username", "role", "password"])
         created.append(user)
     if not User.objects.filter(username="beheer").exists():
-        created.append(User.objects.create_superuser("beheer", password=DEMO_PASSWORD, first_name="Beheer"))
+        user = User(username="beheer", first_name="Beheer", is_staff=True, is_superuser=True)
+        user.set_password(DEMO_PASSWORD)
+        actions.save_reference(user, by=None, changed=["username", "is_superuser", "password"])
+        created.append(user)
     # The signatories the raadsbesluit names, where none are configured yet.
-    municipality.voorzitter = municipality.voorzitter or User.objects.get(username="voorzitter")
-    municipality.griffier = municipality.griffier or User.objects.get(username="griffier")
-    municipality.save()
+    if municipality.voorzitter_id is None or municipality.griffier_id is None:
+        municipality.voorzitter = municipality.voorzitter or User.objects.get(username="voorzitter")
+        municipality.griffier = municipality.griffier or User.objects.get(username="griffier")
+        actions.save_reference(municipality, by=None, changed=["voorzitter", "griffier"])
     return created
 
 
@@ -100,11 +79,14 @@ def load_demo_council(code: str = "GM0377") -> tuple[int, Meeting | None]:
         text = (FIXTURES / f"members-{code}.csv").read_text(encoding="utf-8")
         added = len(actions.import_members(municipality, text, by=griffie))
         raadslid = User.objects.filter(username="raadslid").first()
-        if raadslid is not None:
-            municipality.members.filter(name=raadslid.get_full_name()).update(user=raadslid)
+        member = municipality.members.filter(name=raadslid.get_full_name()).first() if raadslid else None
+        if member is not None:
+            member.user = raadslid
+            actions.save_reference(member, by=None, changed=["user"])
     if not municipality.meetings.exists():
         starts_at = datetime.datetime(2023, 10, 5, 20, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Amsterdam"))
-        meeting = Meeting.objects.create(municipality=municipality, starts_at=starts_at, place="Raadzaal")
+        griffie = User.objects.get(username="griffie")
+        meeting = actions.schedule_meeting(municipality, starts_at, "Raadzaal", by=griffie)
     return added, meeting
 
 

@@ -16,10 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import gemeentewet
 from .models import (
+    FINAL_STATES,
     Advice,
     Ballot,
     Municipality,
@@ -63,8 +65,7 @@ DECISION_FIELDS = (
     "pdf_sha256",
 )
 # States in which the council has decided and the decision must be present.
-DECIDED_STATES = {State.ADVISED, State.SIGNED, State.RBOP_ADOPTED, State.REJECTED}
-FULLY_SIGNED_STATES = {State.SIGNED, State.RBOP_ADOPTED}
+STATES_WITH_DECISION = {State.ADVISED, State.SIGNED, State.RBOP_ADOPTED, State.REJECTED}
 
 # [0-9], not \d: \d also matches digits of other scripts, which no ISO date has.
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
@@ -92,6 +93,8 @@ class SignatureDocument:
     role: str
     name: str
     date: datetime.date
+    # The waarnemend voorzitter or plaatsvervangend griffier, who sign as such.
+    as_substitute: bool = False
 
 
 @dataclass
@@ -286,6 +289,12 @@ class _Checker:
             self.error(path, _("%(value)s is geen bestaande datum") % {"value": value})
             return None
 
+    def flag(self, value: Any, path: str) -> bool:
+        if not isinstance(value, bool):
+            self.error(path, _("moet true of false zijn"))
+            return False
+        return value
+
     def count(self, value: Any, path: str, *, maximum: int = 32767) -> int | None:
         # bool is an int in Python; JSON's true is no count.
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -426,7 +435,7 @@ class _Checker:
 
     def decision(self, value: Any, document: ProposalDocument) -> DecisionDocument | None:
         state = document.state
-        if state not in DECIDED_STATES:
+        if state not in STATES_WITH_DECISION:
             if value is not None:
                 self.error(
                     "decision", _("hoort niet bij een voorstel met status %(state)s") % {"state": state}
@@ -589,21 +598,24 @@ class _Checker:
     ) -> list[SignatureDocument]:
         signatures = []
         for path, item in self.items(value, "decision.signatures"):
-            item = self.obj(item, path, ("role", "name", "date"), ("role", "name", "date"))
+            item = self.obj(item, path, ("role", "name", "date", "as_substitute"), ("role", "name", "date"))
             if item is None:
                 continue
             signature = SignatureDocument(
                 role=self.choice(item.get("role"), f"{path}.role", SignatureRole.values),
                 name=self.text(item.get("name"), f"{path}.name", max_length=200),
                 date=self.date(item.get("date"), f"{path}.date"),
+                as_substitute=self.flag(item.get("as_substitute", False), f"{path}.as_substitute"),
             )
             if signature.role and signature.role in {s.role for s in signatures}:
                 self.error(f"{path}.role", _("de %(role)s heeft al getekend") % {"role": signature.role})
             if signature.date and meeting_date and signature.date < meeting_date:
                 self.error(f"{path}.date", _("getekend vóór de vergadering waarin werd besloten"))
+            if signature.date and signature.date > timezone.localdate():
+                self.error(f"{path}.date", _("een ondertekening ligt niet in de toekomst"))
             signatures.append(signature)
         roles = {s.role for s in signatures}
-        if state in FULLY_SIGNED_STATES and roles != set(SignatureRole.values):
+        if state in FINAL_STATES and roles != set(SignatureRole.values):
             self.error(
                 "decision.signatures",
                 _("bij status %(state)s hebben voorzitter en griffier beiden getekend") % {"state": state},
@@ -713,9 +725,15 @@ def _export_decision(decision, archived=None) -> dict:
         }
         for a in decision.amendments.all()
     ]
-    exported["signatures"] = [
-        {"role": s.role, "name": s.name, "date": s.date.isoformat()} for s in decision.signatures.all()
-    ]
+    exported["signatures"] = [_export_signature(s) for s in decision.signatures.all()]
     if archived is not None:
         exported["pdf_sha256"] = archived.sha256
+    return exported
+
+
+def _export_signature(signature) -> dict:
+    exported = {"role": signature.role, "name": signature.name, "date": signature.date.isoformat()}
+    if signature.as_substitute:
+        # Optional in the format: left out at its default, so older documents round-trip.
+        exported["as_substitute"] = True
     return exported

@@ -1,89 +1,47 @@
-"""Who may do what, as django-rules predicates on (user, proposal).
+"""Who may do what: the one place that answers every "may this user …" question.
 
-A predicate called without a proposal (Django asks "may this user change any
-proposal?") answers no: every grant here depends on the proposal's municipality.
+Views and actions ask these functions; neither derives a rule itself. The questions come
+by subject: a proposal, a meeting and its votes, a municipality, a regional body, and the
+public.
 
-Each rule is registered twice: as `proposal.<name>` in the shared rule set, which the
-workflow's transitions test directly (so a superuser gets no role it does not hold),
-and as the permission `raadsvoorstel.<name>_proposal` for views and templates.
+The proposal rules are django-rules predicates on (user, proposal). Each is registered
+twice: as `proposal.<name>` in the shared rule set, which the workflow's transitions test
+directly (so a superuser gets no role it does not hold), and as the permission
+`raadsvoorstel.<name>_proposal` for templates. A predicate called without a proposal
+(Django asks "may this user change any proposal?") answers no.
 """
 
 from __future__ import annotations
 
 import rules
+from django.db.models import QuerySet
 
-from .models import Municipality, Proposal, Role, SignatureRole, State, User
+from .models import (
+    CouncilMember,
+    Meeting,
+    Municipality,
+    Proposal,
+    RegionalBody,
+    Role,
+    SignatureRole,
+    State,
+    User,
+)
 
+GRIFFIE_ROLES = (Role.GRIFFIEMEDEWERKER, Role.GRIFFIER)
 
-@rules.predicate
-def is_griffie(user: User, proposal: Proposal) -> bool:
-    """Griffie staff, and the griffier, of the proposal's municipality."""
-    return (
-        proposal is not None
-        and user.is_authenticated
-        and user.role in (Role.GRIFFIEMEDEWERKER, Role.GRIFFIER)
-        and user.municipality_id == proposal.municipality_id
-    )
-
-
-@rules.predicate
-def is_concept(user: User, proposal: Proposal) -> bool:
-    return proposal is not None and proposal.state == State.CONCEPT
-
-
-@rules.predicate
-def is_of_municipality(user: User, proposal: Proposal) -> bool:
-    return proposal is not None and user.is_authenticated and user.municipality_id == proposal.municipality_id
-
-
-@rules.predicate
-def may_sign(user: User, proposal: Proposal) -> bool:
-    return proposal is not None and signing_role(user, proposal.municipality) is not None
-
-
-@rules.predicate
-def is_secretary_of_plan_body(user: User, proposal: Proposal) -> bool:
-    """The RBOP-secretaris of the regional body whose plan the proposal answers."""
-    plan = proposal.regional_plan if proposal is not None else None
-    return (
-        user.is_authenticated
-        and user.role == Role.RBOP_SECRETARIS
-        and plan is not None
-        and plan.regional_body_id == user.regional_body_id
-    )
-
-
-def may_change(user: User, proposal: Proposal) -> bool:
-    """Whether `user` may edit this proposal's text now: the griffie, while it is a concept.
-
-    Tested as a rule, not through `user.has_perm`, which says yes to any superuser.
-    """
-    return rules.test_rule("proposal.change", user, proposal)
+# --- Municipality ---
 
 
 def is_griffie_of(user: User, municipality: Municipality) -> bool:
     """Griffie staff or the griffier of `municipality`: they draft, keep the council's
-    records (meetings, attendance, votes) and print."""
-    return (
-        user.is_authenticated
-        and user.role in (Role.GRIFFIEMEDEWERKER, Role.GRIFFIER)
-        and user.municipality_id == municipality.pk
-    )
+    records (members, meetings, attendance, votes) and print."""
+    return user.is_authenticated and user.role in GRIFFIE_ROLES and user.municipality_id == municipality.pk
 
 
-def signs_as_substitute(user: User, municipality: Municipality) -> bool:
-    """Whether `user` signs in another's place: the raadsbesluit names them as such."""
-    own_role = user.role if user.municipality_id == municipality.pk else None
-    role = signing_role(user, municipality)
-    return (
-        role is not None
-        and own_role != role
-        and user.pk
-        not in (
-            municipality.voorzitter_id,
-            municipality.griffier_id,
-        )
-    )
+def belongs_to(user: User, municipality: Municipality) -> bool:
+    """Anyone of the municipality's own people: griffie, voorzitter, councillors."""
+    return user.is_authenticated and user.municipality_id == municipality.pk
 
 
 def signing_role(user: User, municipality: Municipality) -> SignatureRole | None:
@@ -100,26 +58,166 @@ def signing_role(user: User, municipality: Municipality) -> SignatureRole | None
         municipality.acting_voorzitter_id,
     ):
         return SignatureRole.VOORZITTER
-    if own_role == Role.GRIFFIER or user.pk in (
-        municipality.griffier_id,
-        municipality.deputy_griffier_id,
-    ):
+    if own_role == Role.GRIFFIER or user.pk in (municipality.griffier_id, municipality.deputy_griffier_id):
         return SignatureRole.GRIFFIER
     return None
 
 
+def signs_as_substitute(user: User, municipality: Municipality) -> bool:
+    """Whether `user` signs in another's place: the raadsbesluit names them as such."""
+    own_role = user.role if user.municipality_id == municipality.pk else None
+    role = signing_role(user, municipality)
+    return (
+        role is not None
+        and own_role != role
+        and user.pk not in (municipality.voorzitter_id, municipality.griffier_id)
+    )
+
+
+def may_record_paper_signing(user: User, municipality: Municipality) -> bool:
+    """Recording a besluit signed in ink is the griffier's act (or the plaatsvervangend
+    griffier's), not a griffiemedewerker's: the one who co-signed vouches for the scan."""
+    return signing_role(user, municipality) == SignatureRole.GRIFFIER
+
+
+def may_manage_members(user: User, municipality: Municipality) -> bool:
+    return is_griffie_of(user, municipality)
+
+
+# --- Meetings and votes ---
+
+
+def may_view_meeting(user: User, meeting: Meeting) -> bool:
+    return belongs_to(user, meeting.municipality)
+
+
+def may_keep_meeting_records(user: User, meeting: Meeting) -> bool:
+    """Planning, the agenda, attendance, amendments, holding over, closing a vote."""
+    return is_griffie_of(user, meeting.municipality)
+
+
+def may_start_vote(user: User, meeting: Meeting) -> bool:
+    """The griffie, or the voorzitter who chairs the meeting, puts an item to the vote."""
+    return is_griffie_of(user, meeting.municipality) or (
+        signing_role(user, meeting.municipality) == SignatureRole.VOORZITTER
+    )
+
+
+def may_cast_ballot(user: User, member: CouncilMember) -> bool:
+    """A member votes for themself; the griffie enters a vote given aloud in the room."""
+    own = user.is_authenticated and getattr(user, "council_member", None) == member
+    return own or is_griffie_of(user, member.municipality)
+
+
+# --- Regional body ---
+
+
+def is_secretary_of(user: User, body: RegionalBody | None) -> bool:
+    return (
+        body is not None
+        and user.is_authenticated
+        and user.role == Role.RBOP_SECRETARIS
+        and user.regional_body_id == body.pk
+    )
+
+
+# --- Proposals ---
+
+
+def visible_proposals(user: User) -> QuerySet[Proposal]:
+    """What a logged-in user works with: their municipality's proposals, or, for an
+    RBOP-secretaris, the proposals past concept that answer their body's plans.
+
+    The same rule as the `view` predicate below, as a query; a test keeps them equal.
+    """
+    proposals = Proposal.objects.all()
+    if not user.is_authenticated:
+        return proposals.none()
+    if user.municipality_id:
+        return proposals.filter(municipality_id=user.municipality_id)
+    if user.regional_body_id and user.role == Role.RBOP_SECRETARIS:
+        # A concept is the griffie's own draft; the RBOP follows what reaches the council.
+        return proposals.filter(regional_plan__regional_body_id=user.regional_body_id).exclude(
+            state=State.CONCEPT
+        )
+    return proposals.none()
+
+
+def may_read_publicly(proposal: Proposal) -> bool:
+    """Anyone, logged in or not, may read it and its raadsbesluit."""
+    return proposal.is_public
+
+
+@rules.predicate
+def is_griffie(user: User, proposal: Proposal) -> bool:
+    """Griffie staff, and the griffier, of the proposal's municipality."""
+    return proposal is not None and is_griffie_of(user, proposal.municipality)
+
+
+@rules.predicate
+def is_concept(user: User, proposal: Proposal) -> bool:
+    return proposal is not None and proposal.is_concept
+
+
+@rules.predicate
+def is_of_municipality(user: User, proposal: Proposal) -> bool:
+    return proposal is not None and user.is_authenticated and user.municipality_id == proposal.municipality_id
+
+
+@rules.predicate
+def may_sign_proposal(user: User, proposal: Proposal) -> bool:
+    return proposal is not None and signing_role(user, proposal.municipality) is not None
+
+
+@rules.predicate
+def is_secretary_of_plan_body(user: User, proposal: Proposal) -> bool:
+    """The RBOP-secretaris of the regional body whose plan the proposal answers."""
+    plan = proposal.regional_plan if proposal is not None else None
+    return plan is not None and is_secretary_of(user, plan.regional_body)
+
+
+@rules.predicate
+def has_left_concept(user: User, proposal: Proposal) -> bool:
+    return proposal is not None and not proposal.is_concept
+
+
 PROPOSAL_RULES = {
-    "view": is_of_municipality | is_secretary_of_plan_body,
+    "view": is_of_municipality | (is_secretary_of_plan_body & has_left_concept),
     "change": is_griffie & is_concept,
     "submit": is_griffie,
     "return_to_concept": is_griffie,
     "withdraw": is_griffie,
     "record_decision": is_griffie,
-    # Signing itself checks signing_role; the griffie completes a signing done in ink.
-    "sign": may_sign | is_griffie,
+    # Signing itself checks signing_role; completing a signing in ink is the griffier's.
+    "sign": may_sign_proposal,
     "record_rbop_adoption": is_secretary_of_plan_body,
 }
 
 for _name, _predicate in PROPOSAL_RULES.items():
     rules.add_rule(f"proposal.{_name}", _predicate)
     rules.add_perm(f"raadsvoorstel.{_name}_proposal", _predicate)
+
+
+def may_view(user: User, proposal: Proposal) -> bool:
+    return rules.test_rule("proposal.view", user, proposal)
+
+
+def may_change(user: User, proposal: Proposal) -> bool:
+    """Whether `user` may edit this proposal's text now: the griffie, while it is a concept.
+
+    Tested as a rule, not through `user.has_perm`, which says yes to any superuser.
+    """
+    return rules.test_rule("proposal.change", user, proposal)
+
+
+def may_sign(user: User, proposal: Proposal) -> bool:
+    """Sign it digitally, for themself, as voorzitter or griffier (or their substitute)."""
+    return rules.test_rule("proposal.sign", user, proposal)
+
+
+# --- The admin ---
+
+
+def may_administer(user: User) -> bool:
+    """Maintainers: onboarding municipalities, people, themes and regional bodies."""
+    return user.is_authenticated and user.is_active and user.is_superuser

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_fsm_log",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -132,8 +133,19 @@ MEDIA_ROOT = VAR_DIR / "media"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The state of a proposal lives in django-fsm-log's StateLog; field history for
-# the text comes from django-simple-history.
+# the text comes from django-simple-history. History is only ever added to: the admin
+# offers no "revert", which would write around the actions.
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Background work (raadsvoorstel/tasks.py): Django's tasks framework, queued in the database
+# by django-tasks-db and run by `manage.py db_worker` (which `make run` starts).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # PAdES seals on archived raadsbesluiten (raadsvoorstel/seal.py), from the environment only:
 # RAADSVOORSTEL_SEAL_<CBS-code>_PKCS12 (path to a PKCS#12 file) and _PASSPHRASE per

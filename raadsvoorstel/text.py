@@ -3,12 +3,22 @@ and each revision keeps as one plain document for the history's word diff."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
 from django.utils.formats import date_format
 
 from .models import Proposal, Proposer, Theme
+
+
+def plain(value: str) -> str:
+    """Text as it is stored: line endings as `\\n`, whatever the browser or file sent.
+
+    Browsers submit a textarea with CRLF; stored as sent, one changed word would mark
+    every paragraph ending in the history as removed and added again.
+    """
+    return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 @dataclass
@@ -23,6 +33,16 @@ class ProposalText:
     themes: list[Theme]
     sections: list[tuple[str, str]]
     decision_points: list[str]
+
+    def normalised(self) -> ProposalText:
+        """The same text with every line ending stored as `\\n`."""
+        return dataclasses.replace(
+            self,
+            subject=plain(self.subject),
+            legal_basis=[plain(clause) for clause in self.legal_basis],
+            sections=[(plain(heading), plain(body)) for heading, body in self.sections],
+            decision_points=[plain(point) for point in self.decision_points],
+        )
 
     @classmethod
     def of(cls, proposal: Proposal) -> ProposalText:

@@ -65,6 +65,7 @@ urlpatterns = [
     path("stemmen/", meetings.my_votes, name="my_votes"),
     path("voorstellen/<int:pk>/raadsbesluit.pdf", documents.raadsbesluit_pdf, name="raadsbesluit_pdf"),
     path("voorstellen/<int:pk>/raadsvoorstel.pdf", documents.raadsvoorstel_pdf, name="raadsvoorstel_pdf"),
+    path("voorstellen/<int:pk>/raadsbesluit-getekend.pdf", documents.paper_scan, name="paper_scan"),
     path("controle/", documents.archive_check, name="archive_check"),
     path("admin/", admin.site.urls),
 ]

@@ -7,8 +7,11 @@ import json
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.db.models.signals import post_migrate
 
-from raadsvoorstel import actions, demo
+from raadsvoorstel import actions, db_guards, demo
 from raadsvoorstel.interchange import parse_documents
 from raadsvoorstel.models import Municipality, Proposal, RegionalBody, Role, User
 
@@ -19,6 +22,56 @@ BLOEMENDAAL_FILE = settings.BASE_DIR / "fixtures" / "proposals" / "GM0377-202300
 def fast_password_hashing(settings):
     """Real hashing costs a second per demo account; the tests do not test the hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- The guards and the flush after a transactional test ---
+#
+# A transactional test (a live server, threads) ends with Django's flush. PostgreSQL's
+# TRUNCATE passes row triggers, but SQLite deletes row by row, and its guards refuse to
+# delete a signed decision or any history. On SQLite the guards are lifted just before the
+# flush and set again right after it (flush ends with post_migrate), so every test, whatever
+# ran before it, meets them in place.
+
+
+def _run(statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def _set_guards_after_a_flush(sender, using="default", **kwargs) -> None:
+    if connection.vendor == "sqlite" and sender.label == "raadsvoorstel":
+        _run(db_guards.drop_statements("sqlite") + db_guards.create_statements("sqlite"))
+
+
+post_migrate.connect(_set_guards_after_a_flush, dispatch_uid="tests-guards-after-flush")
+
+
+@pytest.fixture(autouse=True)
+def _guards_lifted_for_the_flush_on_sqlite(request):
+    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+        marker = request.node.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            yield
+            return
+    request.getfixturevalue("transactional_db")
+    yield
+    if connection.vendor == "sqlite":
+        _run(db_guards.drop_statements("sqlite"))
+
+
+@pytest.fixture
+def erase_everything(db):
+    """`erase_everything()` empties the test database, guards and history included, as a
+    fresh installation would be, and sets the guards again. The test's transaction undoes
+    it all afterwards."""
+
+    def erase() -> None:
+        _run(db_guards.drop_statements(connection.vendor))
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        _run(db_guards.create_statements(connection.vendor))
+
+    return erase
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from raadsvoorstel import demo
 from raadsvoorstel.models import Municipality, Proposal, State
 from tests.conftest import BLOEMENDAAL_FILE, with_state
 
@@ -170,11 +171,12 @@ def test_export_proposal_prints_the_stored_proposal_as_json(concept):
     assert stdout == BLOEMENDAAL_FILE.read_text(encoding="utf-8")
 
 
-def test_what_export_proposal_prints_import_proposals_reads_back(concept, tmp_path):
+def test_what_export_proposal_prints_import_proposals_reads_back(concept, tmp_path, erase_everything):
     exported, _ = run("export_proposal", "GM0377", "2023000853")
     path = tmp_path / "export.json"
     path.write_text(exported, encoding="utf-8")
-    concept.delete()
+    erase_everything()
+    demo.load_reference_data()
 
     run("import_proposals", str(path))
 

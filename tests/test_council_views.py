@@ -190,7 +190,37 @@ def test_signing_by_a_user_without_the_role_is_refused(client, make_user, on_age
     assert client.get(reverse("proposal_sign", args=[proposal.pk])).status_code == 403
 
 
-def test_the_griffie_records_a_decision_signed_on_paper(client, griffie, on_agenda, settings, tmp_path):
+def test_the_griffier_records_a_decision_signed_on_paper(
+    client, griffie, griffier, voorzitter, on_agenda, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    actions.set_attendance(on_agenda.meeting, members(12), by=griffie)
+    actions.open_meeting(on_agenda.meeting, by=griffie)
+    actions.start_vote(on_agenda, "hamerstuk", by=griffie)
+    client.force_login(griffier)
+    scan = SimpleUploadedFile("besluit.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+    page = client.get(reverse("proposal_sign", args=[on_agenda.proposal_id]))
+    assert "Voorzitter Test" in page.text  # chosen from the people configured, not typed
+    post(
+        client,
+        "proposal_sign",
+        on_agenda.proposal_id,
+        data={"scan": scan, "voorzitter": voorzitter.pk, "griffier": griffier.pk, "date": "2023-10-06"},
+    )
+
+    proposal = Proposal.objects.get(pk=on_agenda.proposal_id)
+    assert proposal.state == State.SIGNED
+    assert len(proposal.decision.paper_scan_sha256) == 64
+    assert sorted(proposal.decision.signatures.values_list("name", flat=True)) == [
+        "Griffier Test",
+        "Voorzitter Test",
+    ]
+
+
+def test_a_griffiemedewerker_cannot_record_a_decision_signed_on_paper(
+    client, griffie, griffier, voorzitter, on_agenda, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     actions.set_attendance(on_agenda.meeting, members(12), by=griffie)
     actions.open_meeting(on_agenda.meeting, by=griffie)
@@ -198,22 +228,14 @@ def test_the_griffie_records_a_decision_signed_on_paper(client, griffie, on_agen
     client.force_login(griffie)
     scan = SimpleUploadedFile("besluit.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
 
-    post(
-        client,
-        "proposal_sign",
-        on_agenda.proposal_id,
-        data={
-            "scan": scan,
-            "voorzitter": "E. Roest",
-            "griffier": "M. Janssen",
-            "date": "2023-10-06",
-        },
+    response = client.post(
+        reverse("proposal_sign", args=[on_agenda.proposal_id]),
+        {"scan": scan, "voorzitter": voorzitter.pk, "griffier": griffier.pk, "date": "2023-10-06"},
     )
 
-    proposal = Proposal.objects.get(pk=on_agenda.proposal_id)
-    assert proposal.state == State.SIGNED
-    assert len(proposal.decision.paper_scan_sha256) == 64
-    assert sorted(proposal.decision.signatures.values_list("name", flat=True)) == ["E. Roest", "M. Janssen"]
+    assert response.status_code == 403
+    assert Proposal.objects.get(pk=on_agenda.proposal_id).state == State.ADVISED
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_members_are_read_from_csv_all_or_nothing(client, griffie, bloemendaal):

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import pytest
 from django.db import transaction
 
-from raadsvoorstel import actions
+from raadsvoorstel import actions, demo
 from raadsvoorstel.interchange import DocumentError, InvalidDocuments, dumps, export_proposal, parse_documents
 from raadsvoorstel.models import Proposal, State
 from tests.conftest import BLOEMENDAAL_FILE, HAMERSTUK, with_state
@@ -228,9 +228,10 @@ def test_export_of_the_imported_bloemendaal_fixture_is_the_fixture_file_byte_for
     assert exported(concept).encode("utf-8") == BLOEMENDAAL_FILE.read_bytes()
 
 
-def test_an_export_imported_into_an_empty_database_exports_the_same(concept):
+def test_an_export_imported_into_an_empty_database_exports_the_same(concept, erase_everything):
     first = exported(concept)
-    concept.delete()
+    erase_everything()
+    demo.load_reference_data()
 
     second = exported(import_text(first))
 

@@ -692,10 +692,10 @@ def test_an_amendment_adopted_before_a_tie_still_counts_when_the_proposal_is_ado
 def test_after_adoption_voorzitter_and_griffier_sign_and_the_decision_is_signed(
     adopted, voorzitter, griffier
 ):
-    actions.sign_decision(adopted, by=voorzitter, date=datetime.date(2023, 10, 6))
+    actions.sign_decision(adopted, by=voorzitter)
     assert stored_state(adopted) == State.ADVISED
 
-    actions.sign_decision(adopted, by=griffier, date=datetime.date(2023, 10, 6))
+    actions.sign_decision(adopted, by=griffier)
 
     assert stored_state(adopted) == State.SIGNED
     assert list(adopted.decision.signatures.values_list("role", "name", "as_substitute")) == [
@@ -716,8 +716,8 @@ def test_a_waarnemend_voorzitter_signs_in_the_voorzitters_place(adopted, bloemen
     assert stored_state(adopted) == State.SIGNED
 
 
-def test_the_griffie_records_a_decision_signed_in_ink_with_the_scans_hash(
-    adopted, griffie, settings, tmp_path
+def test_the_griffier_records_a_decision_signed_in_ink_with_the_scans_hash(
+    adopted, griffier, voorzitter, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     content = b"%PDF-1.7\n% raadsbesluit 2023000853, getekend op 6 oktober 2023\n"
@@ -726,23 +726,28 @@ def test_the_griffie_records_a_decision_signed_in_ink_with_the_scans_hash(
     actions.sign_on_paper(
         adopted,
         scan,
-        voorzitter="E. Roest",
-        griffier="M. Hoogland",
+        voorzitter=voorzitter,
+        griffier=griffier,
         date=datetime.date(2023, 10, 6),
-        by=griffie,
+        by=griffier,
     )
 
     assert stored_state(adopted) == State.SIGNED
     decision = Decision.objects.get(pk=adopted.decision.pk)
     assert decision.paper_scan_sha256 == hashlib.sha256(content).hexdigest()
     assert (tmp_path / decision.paper_scan.name).read_bytes() == content
-    assert list(decision.signatures.values_list("role", "name", "date")) == [
-        ("voorzitter", "E. Roest", datetime.date(2023, 10, 6)),
-        ("griffier", "M. Hoogland", datetime.date(2023, 10, 6)),
+    # Stored by id and hash, never by the name the browser sent.
+    assert decision.paper_scan.name == f"besluiten/{adopted.pk}/{decision.paper_scan_sha256}.pdf"
+    assert list(decision.signatures.values_list("role", "name", "date", "as_substitute")) == [
+        ("voorzitter", "Voorzitter Test", datetime.date(2023, 10, 6), False),
+        ("griffier", "Griffier Test", datetime.date(2023, 10, 6), False),
     ]
 
 
-def test_a_raadslid_cannot_record_a_decision_signed_in_ink(adopted, raadslid, settings, tmp_path):
+@pytest.mark.parametrize("role", [Role.RAADSLID, Role.GRIFFIEMEDEWERKER, Role.VOORZITTER])
+def test_only_the_griffier_records_a_decision_signed_in_ink(
+    adopted, make_user, voorzitter, griffier, role, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     scan = SimpleUploadedFile("besluit.pdf", b"%PDF-1.7\n", content_type="application/pdf")
 
@@ -750,10 +755,10 @@ def test_a_raadslid_cannot_record_a_decision_signed_in_ink(adopted, raadslid, se
         actions.sign_on_paper(
             adopted,
             scan,
-            voorzitter="E. Roest",
-            griffier="M. Hoogland",
+            voorzitter=voorzitter,
+            griffier=griffier,
             date=datetime.date(2023, 10, 6),
-            by=raadslid,
+            by=make_user(role, username=f"ander-{role}"),
         )
     assert stored_state(adopted) == State.ADVISED
     assert not adopted.decision.signatures.exists()

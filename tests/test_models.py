@@ -4,26 +4,21 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
-from raadsvoorstel import actions, db_guards
+from raadsvoorstel import actions
 from raadsvoorstel.models import (
-    Amendment,
-    Decision,
     DecisionPoint,
-    MemberVote,
     Municipality,
     Proposal,
     RegionalBody,
     Role,
     Section,
-    Signature,
     State,
     TextFrozen,
     Theme,
     User,
 )
-from tests.conftest import with_state
 
 pytestmark = pytest.mark.django_db
 
@@ -197,101 +192,3 @@ def test_a_sub_theme_has_no_sub_themes_of_its_own(reference_data):
 def test_a_theme_path_joins_theme_and_sub_theme(reference_data):
     theme = Theme.objects.get(name="Weerbare jeugd/criminele aanwas")
     assert theme.path == "Ondermijning/Weerbare jeugd/criminele aanwas"
-
-
-# --- Nothing signed ever changes: the database itself refuses (migration 0002). ---
-
-
-@pytest.fixture
-def signed(import_document, bloemendaal_document, decision_document) -> Proposal:
-    decision_document["signatures"] = [
-        {"role": "voorzitter", "name": "Pieter van Dam", "date": "2023-10-06"},
-        {"role": "griffier", "name": "Marieke Janssen", "date": "2023-10-06"},
-    ]
-    return import_document(with_state(bloemendaal_document, "signed", decision_document))
-
-
-def refused_by_the_database(change) -> bool:
-    try:
-        with transaction.atomic():
-            change()
-    except IntegrityError as error:
-        return "Een ondertekend raadsbesluit verandert nooit" in str(error)
-    return False
-
-
-@pytest.mark.parametrize(
-    "change",
-    [
-        lambda p: Proposal.objects.filter(pk=p.pk).update(subject="Anders"),
-        lambda p: Proposal.objects.filter(pk=p.pk).update(legal_basis=[]),
-        lambda p: Proposal.objects.filter(pk=p.pk).update(state="advised"),
-        lambda p: Proposal.objects.filter(pk=p.pk).delete(),
-        lambda p: DecisionPoint.objects.filter(proposal=p).update(text="Anders"),
-        lambda p: DecisionPoint.objects.bulk_create([DecisionPoint(proposal=p, position=9, text="Erbij")]),
-        lambda p: Amendment.objects.create(
-            decision=p.decision, position=1, title="Achteraf", submitters=["X"], result="aangenomen"
-        ),
-        lambda p: MemberVote.objects.create(
-            decision=p.decision, position=1, name="X", party="Y", vote="voor"
-        ),
-        lambda p: Section.objects.filter(proposal=p).delete(),
-        lambda p: Proposal.themes.through.objects.filter(proposal=p).delete(),
-        lambda p: Decision.objects.filter(proposal=p).update(result="verworpen"),
-        lambda p: Decision.objects.filter(proposal=p).delete(),
-        lambda p: Signature.objects.filter(decision__proposal=p).update(name="Iemand anders"),
-        lambda p: Signature.objects.filter(decision__proposal=p, role="griffier").delete(),
-    ],
-    ids=[
-        "subject",
-        "legal basis",
-        "state back",
-        "delete proposal",
-        "decision point",
-        "new point",
-        "amendment",
-        "member vote",
-        "sections",
-        "themes",
-        "result",
-        "delete decision",
-        "signature name",
-        "delete signature",
-    ],
-)
-def test_the_database_refuses_any_change_to_a_signed_decision(signed, change):
-    assert refused_by_the_database(lambda: change(signed))
-
-
-def test_the_rbop_may_still_adopt_a_signed_proposal_at_the_database(signed):
-    assert Proposal.objects.filter(pk=signed.pk).update(state="rbop_adopted") == 1
-
-
-def test_an_adopted_plan_cannot_go_back_to_signed(signed):
-    Proposal.objects.filter(pk=signed.pk).update(state="rbop_adopted")
-    assert refused_by_the_database(lambda: Proposal.objects.filter(pk=signed.pk).update(state="signed"))
-
-
-def test_an_advised_decision_may_still_be_signed(concept, griffie, voorzitter):
-    """The guard starts at `signed`: before that the decision is still being completed."""
-    actions.submit_proposal(concept, by=griffie)
-    Decision.objects.create(
-        proposal=concept, meeting_date=datetime.date(2023, 10, 5), result="aangenomen", vote_mode="hamerstuk"
-    )
-    Signature.objects.create(
-        decision=concept.decision, role="voorzitter", name="X", date=datetime.date(2023, 10, 6)
-    )
-
-
-def test_every_guard_survives_the_migrations():
-    """SQLite loses a table's triggers when a migration rebuilds it; see db_guards."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_final_%'"
-            )
-            expected = len(db_guards.sqlite_statements()) + 2  # and the archive's update and delete
-        else:
-            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'raadsvoorstel_%_final'")
-            expected = len(db_guards.PROPOSAL_OF) + 1 + 1  # the proposal row, and the archive
-        assert cursor.fetchone()[0] == expected

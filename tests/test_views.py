@@ -406,7 +406,7 @@ def test_a_pdf_is_stored_with_its_hash_and_can_be_downloaded(as_user, griffie, c
     assert attachment.size == len(MINIMAL_PDF)
     assert len(attachment.sha256) == 64
     download = client.get(reverse("attachment_download", args=[concept.pk, attachment.pk]))
-    assert b"".join(download.streaming_content) == MINIMAL_PDF
+    assert download.content == MINIMAL_PDF
 
 
 @pytest.mark.parametrize(

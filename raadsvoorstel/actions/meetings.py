@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from .. import gemeentewet, permissions
 from ..gemeentewet import InvalidVote, Outcome
-from ..interchange import AmendmentDocument, DecisionDocument, MemberVoteDocument, SignatureDocument
+from ..interchange import AmendmentDocument, DecisionDocument, MemberVoteDocument
 from ..models import (
     Advice,
     AgendaItem,
@@ -32,7 +32,6 @@ from ..models import (
     Municipality,
     Proposal,
     Result,
-    SignatureRole,
     State,
     TabledAmendment,
     User,
@@ -42,15 +41,9 @@ from ..models import (
     WorkflowError,
     applying_amendments,
 )
-from .proposals import (
-    _acting_on,
-    _archive_after_signing,
-    _keep_revision,
-    _store_signatures,
-    _transition,
-    record_decision,
-    sha256_of,
-)
+from ..text import plain
+from .base import keep_revision, record
+from .decisions import record_decision
 
 __all__ = [
     "add_member",
@@ -64,7 +57,6 @@ __all__ = [
     "start_vote",
     "cast_ballot",
     "close_vote",
-    "sign_on_paper",
     "derived_advice",
 ]
 
@@ -72,6 +64,15 @@ __all__ = [
 def _require_griffie(user: User, municipality: Municipality, what: str) -> None:
     if not permissions.is_griffie_of(user, municipality):
         raise PermissionDenied(_("Alleen de griffie %(what)s.") % {"what": what})
+
+
+def _member_payload(member: CouncilMember) -> dict:
+    return {
+        "name": member.name,
+        "party": member.party,
+        "seated_from": member.seated_from.isoformat(),
+        "seated_until": member.seated_until.isoformat() if member.seated_until else None,
+    }
 
 
 # --- Members ---
@@ -95,7 +96,9 @@ def add_member(
         seated_until=seated_until,
     )
     member.full_clean()
-    member.save()
+    with transaction.atomic():
+        member.save()
+        record("add_member", municipality, _member_payload(member), by=by)
     return member
 
 
@@ -151,6 +154,7 @@ def import_members(municipality: Municipality, text: str, *, by: User) -> list[C
     with transaction.atomic():
         for member in members:
             member.save()
+        record("import_members", municipality, {"members": [_member_payload(m) for m in members]}, by=by)
     return members
 
 
@@ -161,7 +165,12 @@ def schedule_meeting(
     municipality: Municipality, starts_at: datetime.datetime, place: str, *, by: User
 ) -> Meeting:
     _require_griffie(by, municipality, _("plant vergaderingen"))
-    return Meeting.objects.create(municipality=municipality, starts_at=starts_at, place=place)
+    with transaction.atomic():
+        meeting = Meeting.objects.create(municipality=municipality, starts_at=starts_at, place=plain(place))
+        record(
+            "schedule_meeting", meeting, {"starts_at": starts_at.isoformat(), "place": meeting.place}, by=by
+        )
+    return meeting
 
 
 def put_on_agenda(meeting: Meeting, proposal: Proposal, *, by: User) -> AgendaItem:
@@ -180,9 +189,11 @@ def put_on_agenda(meeting: Meeting, proposal: Proposal, *, by: User) -> AgendaIt
         position = (meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0) + 1
         try:
             with transaction.atomic():
-                return AgendaItem.objects.create(meeting=meeting, proposal=proposal, position=position)
+                item = AgendaItem.objects.create(meeting=meeting, proposal=proposal, position=position)
         except IntegrityError:
             raise WorkflowError(_("Dit voorstel staat al op de agenda van deze vergadering.")) from None
+        record("put_on_agenda", meeting, {"proposal": proposal.key, "position": position}, by=by)
+        return item
 
 
 def postpone_item(item: AgendaItem, to: Meeting, *, by: User, on_tie: bool = False) -> AgendaItem:
@@ -207,6 +218,12 @@ def postpone_item(item: AgendaItem, to: Meeting, *, by: User, on_tie: bool = Fal
             )
             for a in item.amendments.all()
         )
+        record(
+            "postpone_item",
+            item.meeting,
+            {"proposal": item.proposal.key, "to": to.key, "on_tie": item.postponed_on_tie},
+            by=by,
+        )
         return later
 
 
@@ -229,6 +246,7 @@ def set_attendance(meeting: Meeting, members: list[CouncilMember], *, by: User) 
         Attendance.objects.bulk_create(
             Attendance(meeting=meeting, member=m) for m in members if m.pk not in present
         )
+        record("set_attendance", meeting, {"present": sorted(m.name for m in members)}, by=by)
 
 
 def open_meeting(meeting: Meeting, *, by: User) -> None:
@@ -247,6 +265,9 @@ def open_meeting(meeting: Meeting, *, by: User) -> None:
             )
         meeting.opened_at = meeting.opened_at or timezone.now()
         meeting.save(update_fields=["opened_at"])
+        record(
+            "open_meeting", meeting, {"opened_at": meeting.opened_at.isoformat(), "present": present}, by=by
+        )
 
 
 # --- Amendments and votes ---
@@ -263,21 +284,31 @@ def table_amendment(
         )
     if not [s for s in submitters if s.strip()]:
         raise WorkflowError(_("Een amendement heeft ten minste één indiener."))
-    return TabledAmendment.objects.create(
-        agenda_item=item,
-        title=title,
-        submitters=[s.strip() for s in submitters if s.strip()],
-        changes=[{"point": point, "text": text} for point, text in changes],
-    )
+    with transaction.atomic():
+        amendment = TabledAmendment.objects.create(
+            agenda_item=item,
+            title=plain(title),
+            submitters=[s.strip() for s in submitters if s.strip()],
+            changes=[{"point": point, "text": plain(text)} for point, text in changes],
+        )
+        record(
+            "table_amendment",
+            item.meeting,
+            {
+                "proposal": item.proposal.key,
+                "title": amendment.title,
+                "submitters": amendment.submitters,
+                "changes": amendment.changes,
+            },
+            by=by,
+        )
+    return amendment
 
 
 def start_vote(item: AgendaItem, mode: str, *, amendment: TabledAmendment | None = None, by: User) -> Vote:
     """Put the proposal, or first one of its amendments, to the vote. A hamerstuk needs no
     vote (art. 32 lid 3): it is adopted at once."""
-    if not (
-        permissions.is_griffie_of(by, item.meeting.municipality)
-        or permissions.signing_role(by, item.meeting.municipality) == SignatureRole.VOORZITTER
-    ):
+    if not permissions.may_start_vote(by, item.meeting):
         raise PermissionDenied(_("Alleen de griffie of de voorzitter brengt een voorstel in stemming."))
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
@@ -294,6 +325,17 @@ def start_vote(item: AgendaItem, mode: str, *, amendment: TabledAmendment | None
         if amendment is not None and amendment.result:
             raise WorkflowError(_("Over dit amendement is al gestemd."))
         vote = Vote.objects.create(agenda_item=item, amendment=amendment, mode=mode)
+        record(
+            "start_vote",
+            meeting,
+            {
+                "vote": vote.pk,
+                "proposal": item.proposal.key,
+                "amendment": amendment.title if amendment else None,
+                "mode": mode,
+            },
+            by=by,
+        )
         if mode == VoteMode.HAMERSTUK:
             _conclude(vote, Outcome.ADOPTED, by=by)
         return vote
@@ -301,9 +343,7 @@ def start_vote(item: AgendaItem, mode: str, *, amendment: TabledAmendment | None
 
 def cast_ballot(vote: Vote, member: CouncilMember, choice: str, *, by: User) -> MemberBallot:
     """A member votes in a roll call, in their own browser or through the griffie."""
-    municipality = vote.agenda_item.meeting.municipality
-    own = getattr(by, "council_member", None) == member
-    if not own and not permissions.is_griffie_of(by, municipality):
+    if not permissions.may_cast_ballot(by, member):
         raise PermissionDenied(_("U kunt alleen uw eigen stem uitbrengen."))
     with transaction.atomic():
         vote = Vote.objects.select_for_update().get(pk=vote.pk)
@@ -317,7 +357,14 @@ def cast_ballot(vote: Vote, member: CouncilMember, choice: str, *, by: User) -> 
             )
         if vote.ballots.filter(member=member).exists():
             raise WorkflowError(_("%(name)s heeft al gestemd.") % {"name": member.name})
-        return MemberBallot.objects.create(vote=vote, member=member, choice=choice, entered_by=by)
+        ballot = MemberBallot.objects.create(vote=vote, member=member, choice=choice, entered_by=by)
+        record(
+            "cast_ballot",
+            vote.agenda_item.meeting,
+            {"vote": vote.pk, "member": member.name, "party": member.party, "choice": choice},
+            by=by,
+        )
+        return ballot
 
 
 def close_vote(
@@ -326,7 +373,7 @@ def close_vote(
     """Close the vote and let the law decide (art. 29, 30, 32): counts given by hand for a
     show of hands, tallied from the ballots for a roll call."""
     item = vote.agenda_item
-    if not permissions.is_griffie_of(by, item.meeting.municipality):
+    if not permissions.may_keep_meeting_records(by, item.meeting):
         raise PermissionDenied(_("Alleen de griffie sluit een stemming."))
     with transaction.atomic():
         vote = Vote.objects.select_for_update().get(pk=vote.pk)
@@ -357,6 +404,19 @@ def _conclude(vote: Vote, outcome: Outcome, *, by: User) -> None:
     vote.status, vote.outcome, vote.closed_at = VoteStatus.CLOSED, outcome, timezone.now()
     vote.save()
     item = vote.agenda_item
+    record(
+        "close_vote",
+        item.meeting,
+        {
+            "vote": vote.pk,
+            "proposal": item.proposal.key,
+            "for": vote.votes_for,
+            "against": vote.votes_against,
+            "present": vote.present,
+            "outcome": str(outcome),
+        },
+        by=by,
+    )
     if outcome == Outcome.POSTPONED:
         # Art. 32: the decision waits for the next meeting; the griffie moves the item there.
         AgendaItem.objects.filter(pk=item.pk).update(postponed=True, postponed_on_tie=True)
@@ -415,8 +475,9 @@ def _apply_amendments(proposal: Proposal, amendments: list[TabledAmendment], *, 
                 point.save()
     proposal.version += 1
     proposal.skip_history_when_saving = True
-    proposal.save(update_fields=["version"])
-    _keep_revision(proposal, by=by)
+    proposal.save(update_fields=["version", "updated_at"])
+    del proposal.skip_history_when_saving
+    keep_revision(proposal, by=by)
 
 
 def derived_advice(proposal: Proposal, points: list[str]) -> tuple[str, str]:
@@ -432,36 +493,3 @@ def derived_advice(proposal: Proposal, points: list[str]) -> tuple[str, str]:
     if stating:
         return Advice.OBJECTIONS, "\n\n".join(stating)
     return "", ""
-
-
-# --- Signing on paper, and the archive ---
-
-
-def sign_on_paper(
-    proposal: Proposal, scan, *, voorzitter: str, griffier: str, date: datetime.date, by: User
-) -> None:
-    """The raadsbesluit was signed in ink: store the scan with its SHA-256 and record both
-    signatures as they stand on it; the proposal is then `signed`."""
-    if not permissions.is_griffie_of(by, proposal.municipality):
-        raise PermissionDenied(_("Alleen de griffie legt een op papier getekend besluit vast."))
-    digest = sha256_of(scan)
-    with _acting_on(proposal):
-        if proposal.state != State.ADVISED:
-            raise WorkflowError(
-                _("Alleen een besluit met de status “Advies uitgebracht” kan worden ondertekend.")
-            )
-        decision = proposal.decision
-        if decision.signatures.exists():
-            raise WorkflowError(_("Dit besluit is al deels digitaal ondertekend."))
-        decision.paper_scan.save(scan.name, scan, save=False)
-        decision.paper_scan_sha256 = digest
-        decision.save(update_fields=["paper_scan", "paper_scan_sha256"])
-        _store_signatures(
-            decision,
-            [
-                SignatureDocument(role=SignatureRole.VOORZITTER, name=voorzitter, date=date),
-                SignatureDocument(role=SignatureRole.GRIFFIER, name=griffier, date=date),
-            ],
-        )
-        _transition(proposal, "complete_signing", by=by)
-        transaction.on_commit(lambda: _archive_after_signing(proposal))

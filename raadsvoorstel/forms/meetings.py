@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Ballot, CouncilMember, Meeting, Proposal, State, TabledAmendment, VoteMode
+from ..models import Ballot, CouncilMember, Meeting, Proposal, State, TabledAmendment, User, VoteMode
 from .proposals import AttachmentForm
 
 __all__ = [
@@ -151,11 +151,41 @@ class SignForm(forms.Form):
     )
 
 
+class SignatoryField(forms.ModelChoiceField):
+    """One of the people configured on the municipality for a signing role, or their substitute."""
+
+    def __init__(self, options: list[tuple], **kwargs):
+        self.substitutes = {user.pk for user, as_substitute in options if as_substitute}
+        queryset = User.objects.filter(pk__in=[user.pk for user, _as_substitute in options])
+        super().__init__(queryset=queryset, **kwargs)
+
+    def label_from_instance(self, user) -> str:
+        if user.pk in self.substitutes:
+            return _("%(name)s (als vervanger)") % {"name": user.display_name}
+        return user.display_name
+
+
 class PaperSignatureForm(forms.Form):
+    """A raadsbesluit signed in ink: the scan, who signed it (chosen, never typed) and when."""
+
     scan = forms.FileField(label=_("Scan van het getekende raadsbesluit (PDF)"))
-    voorzitter = forms.CharField(label=_("Naam van de voorzitter die tekende"), max_length=200)
-    griffier = forms.CharField(label=_("Naam van de griffier die tekende"), max_length=200)
     date = forms.DateField(label=_("Datum van ondertekening"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, signatories: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["voorzitter"] = SignatoryField(
+            signatories["voorzitter"],
+            label=_("Getekend door de voorzitter"),
+            empty_label=_("— kies wie tekende —"),
+            help_text=_("De voorzitter of de waarnemend voorzitter, zoals ingesteld bij de gemeente."),
+        )
+        self.fields["griffier"] = SignatoryField(
+            signatories["griffier"],
+            label=_("Getekend door de griffier"),
+            empty_label=_("— kies wie tekende —"),
+            help_text=_("De griffier of de plaatsvervangend griffier, zoals ingesteld bij de gemeente."),
+        )
+        self.order_fields(["scan", "voorzitter", "griffier", "date"])
 
     def clean_scan(self):
         return AttachmentForm.clean_pdf(self.cleaned_data["scan"])

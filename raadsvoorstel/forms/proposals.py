@@ -268,6 +268,8 @@ def _with_extra_row(formset: forms.BaseFormSet) -> forms.BaseFormSet:
 
 class TransitionForm(forms.Form):
     reason = forms.CharField(label=_("Reden"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # The version the page showed: a step taken on an older page is refused (409).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
 class AttachmentForm(forms.Form):

@@ -1,5 +1,7 @@
 """The domain, split by noun: proposals and their people in `proposals`, the council's
-meetings and votes in `meetings`. Import from here: `from raadsvoorstel.models import ...`."""
+meetings and votes in `meetings`, the audit log in `audit`. Import from here:
+`from raadsvoorstel.models import ...`."""
 
+from .audit import *  # noqa: F403
 from .meetings import *  # noqa: F403
 from .proposals import *  # noqa: F403

@@ -11,6 +11,7 @@ import datetime
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +93,16 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return _("Raadsvergadering van %(date)s") % {"date": date_format(self.starts_at, "j F Y")}
+
+    def get_absolute_url(self) -> str:
+        return reverse("meeting_detail", kwargs={"pk": self.pk})
+
+    audit_type = "meeting"
+
+    @property
+    def key(self) -> str:
+        """How the audit log names it: meetings have no number of their own."""
+        return f"{self.municipality.code}/vergadering/{self.pk}"
 
     @property
     def date(self) -> datetime.date:

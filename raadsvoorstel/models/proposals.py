@@ -21,7 +21,11 @@ __all__ = [
     "RegionalPlan",
     "Proposer",
     "State",
+    "DECIDED_STATES",
+    "FINAL_STATES",
+    "PUBLIC_STATES",
     "WorkflowError",
+    "StaleCopy",
     "TextFrozen",
     "has_decision_points",
     "has_no_decision",
@@ -49,6 +53,9 @@ __all__ = [
     "AmendmentChange",
     "Signature",
     "ArchivedDecision",
+    "attachment_name",
+    "paper_scan_name",
+    "archive_name",
     "MIN_SEATS",
     "MAX_SEATS",
     "SEATS_MESSAGE",
@@ -62,6 +69,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
@@ -163,6 +172,12 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    audit_type = "municipality"
+
+    @property
+    def key(self) -> str:
+        return self.code
 
 
 class RegionalBody(models.Model):
@@ -320,8 +335,22 @@ class State(models.TextChoices):
     REJECTED = "rejected", _("Verworpen")
 
 
+# The groups of states, named once: templates, views, commands and the PDF code ask the
+# QuerySet and model methods below instead of listing states themselves.
+# A raadsbesluit exists (unsigned while advised).
+DECIDED_STATES = (State.ADVISED, State.SIGNED, State.RBOP_ADOPTED)
+# Signed: from here nothing of the decision changes, and the database refuses it.
+FINAL_STATES = (State.SIGNED, State.RBOP_ADOPTED)
+# What anyone may read without logging in.
+PUBLIC_STATES = FINAL_STATES
+
+
 class WorkflowError(Exception):
     """A transition that is not allowed now, with the reason in the interface's words."""
+
+
+class StaleCopy(WorkflowError):
+    """The proposal changed after the caller read it; nothing of the caller's change is stored."""
 
 
 class TextFrozen(WorkflowError):
@@ -392,19 +421,22 @@ class ProposalQuerySet(models.QuerySet):
     def for_municipality(self, municipality: Municipality) -> ProposalQuerySet:
         return self.filter(municipality=municipality)
 
-    def visible_to(self, user: User) -> ProposalQuerySet:
-        """What a logged-in user works with: their municipality's proposals, or, for an
-        RBOP-secretaris, the proposals past concept that answer their body's plans."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.municipality_id:
-            return self.filter(municipality_id=user.municipality_id)
-        if user.regional_body_id:
-            # A concept is the griffie's own draft; the RBOP follows what reaches the council.
-            return self.filter(regional_plan__regional_body_id=user.regional_body_id).exclude(
-                state=State.CONCEPT
-            )
-        return self.none()
+    def decided(self) -> ProposalQuerySet:
+        """Those with a raadsbesluit, signed or not yet."""
+        return self.filter(state__in=DECIDED_STATES)
+
+    def final(self) -> ProposalQuerySet:
+        """Those signed by voorzitter and griffier: fixed for good."""
+        return self.filter(state__in=FINAL_STATES)
+
+    def public(self) -> ProposalQuerySet:
+        """What anyone may read, logged in or not."""
+        return self.filter(state__in=PUBLIC_STATES)
+
+    def by_key(self, key: str) -> Proposal | None:
+        """The proposal named `GM0377/2023000853`, as the audit log names it."""
+        code, _, number = key.partition("/")
+        return self.filter(municipality__code=code, number=number).first()
 
     def with_document(self) -> ProposalQuerySet:
         """Everything the interchange format holds, in a fixed number of queries."""
@@ -487,17 +519,54 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("proposal_detail", kwargs={"pk": self.pk})
+
+    @property
+    def key(self) -> str:
+        """Municipality and number, `GM0377/2023000853`: how the audit log and exports name it."""
+        return f"{self.municipality.code}/{self.number}"
+
+    @property
+    def is_concept(self) -> bool:
+        return self.state == State.CONCEPT
+
+    @property
+    def has_besluit(self) -> bool:
+        return self.state in DECIDED_STATES
+
+    @property
+    def awaits_signatures(self) -> bool:
+        """Decided, and waiting for voorzitter and griffier to sign."""
+        return self.state == State.ADVISED
+
+    @property
+    def is_final(self) -> bool:
+        return self.state in FINAL_STATES
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in PUBLIC_STATES
+
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None and not self._state.adding:
             self._refuse_change_to_frozen_text()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        # A proposal that went to the council is part of the record: it is withdrawn, never deleted.
-        stored = Proposal.objects.filter(pk=self.pk).values_list("state", flat=True).first()
-        if stored not in (None, State.CONCEPT):
-            raise TextFrozen(_("Alleen een concept kan worden verwijderd; trek het voorstel anders in."))
-        return super().delete(*args, **kwargs)
+        # Its history and the audit log keep naming it: a proposal is withdrawn, never deleted.
+        raise TextFrozen(_("Een raadsvoorstel wordt nooit verwijderd; trek het in."))
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        """Reload from the database without touching the state field's protection.
+
+        django-fsm's own refresh switches `protected` off on the field, which is shared
+        by the whole class, so another thread's transition could meanwhile be refused or
+        let through; here only this instance forgets its state, so the reload may set it.
+        """
+        self.__dict__.pop("state", None)
+        models.Model.refresh_from_db(self, *args, **kwargs)
+        self._update_initial_state()
 
     def _refuse_change_to_frozen_text(self) -> None:
         stored = Proposal.objects.filter(pk=self.pk).values("state", *FROZEN_FIELDS).first()
@@ -508,7 +577,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.state == State.CONCEPT
+        return self.is_concept
 
     # --- Transitions: they only move the state; see actions.py for the writes. ---
 
@@ -584,9 +653,13 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
 
 
 class Revision(models.Model):
-    """The whole text of a proposal as saved once: what the history's word diff compares."""
+    """The whole text of a proposal as saved once: what the history's word diff compares.
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="revisions")
+    `version` is the proposal's version when the text was saved; the database lets a
+    revision be added, never changed or removed.
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="revisions")
     version = models.PositiveIntegerField(_("versie"))
     saved_at = models.DateTimeField(_("opgeslagen"), auto_now_add=True)
     saved_by = models.ForeignKey(
@@ -682,10 +755,23 @@ class DecisionPoint(ProposalPart):
         return f"{self.position}. {self.text}"
 
 
+def attachment_name(attachment: Attachment, filename: str) -> str:
+    """Stored by proposal id and content hash: never a name a user typed."""
+    return f"bijlagen/{attachment.proposal_id}/{attachment.sha256}.pdf"
+
+
+def paper_scan_name(decision: Decision, filename: str) -> str:
+    return f"besluiten/{decision.proposal_id}/{decision.paper_scan_sha256}.pdf"
+
+
+def archive_name(archived: ArchivedDecision, filename: str) -> str:
+    return f"archief/{archived.proposal_id}/{archived.sha256}.pdf"
+
+
 class Attachment(ProposalPart):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("titel"), max_length=300)
-    file = models.FileField(_("bestand"), upload_to="attachments/%Y/", blank=True)
+    file = models.FileField(_("bestand"), upload_to=attachment_name, blank=True)
     # Kept with the record, so that an export names the file even where it is not stored.
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     size = models.PositiveBigIntegerField(_("grootte in bytes"), null=True, blank=True)
@@ -757,7 +843,7 @@ class Decision(models.Model):
         related_name="decisions",
     )
     # A raadsbesluit signed in ink: the scan, kept with its hash.
-    paper_scan = models.FileField(_("scan van het getekende besluit"), upload_to="besluiten/%Y/", blank=True)
+    paper_scan = models.FileField(_("scan van het getekende besluit"), upload_to=paper_scan_name, blank=True)
     paper_scan_sha256 = models.CharField(_("SHA-256 van de scan"), max_length=64, blank=True)
 
     history = HistoricalRecords()
@@ -869,11 +955,12 @@ class ArchivedDecision(models.Model):
     storage ever after, whatever becomes of templates and fonts. Never changed."""
 
     proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="archived_decision")
-    file = models.FileField(_("PDF"), upload_to="archief/%Y/")
+    file = models.FileField(_("PDF"), upload_to=archive_name)
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
     size = models.PositiveBigIntegerField(_("grootte in bytes"))
     sealed = models.BooleanField(_("digitaal verzegeld"), default=False)
-    created_at = models.DateTimeField(_("gearchiveerd op"), auto_now_add=True)
+    # Set when archived; a restore from an export sets it as it was.
+    created_at = models.DateTimeField(_("gearchiveerd op"), default=timezone.now)
 
     class Meta:
         verbose_name = _("gearchiveerd raadsbesluit")

@@ -1,84 +1,102 @@
 """The PDFs: the raadsvoorstel at any state, the raadsbesluit from `advised` on (CONCEPT
-until signed), the archived one byte for byte, and a check of any PDF against the archive."""
+until signed), the archived one byte for byte, and a check of any PDF against the archive.
+
+A GET only ever reads: archiving is the background task's work. A stored file is served
+only when its bytes still have the SHA-256 on its record; otherwise the visitor gets a
+Dutch 503 and the log an error, never other bytes.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .. import actions, pdf
+from .. import files, pdf, permissions
 from ..forms import ArchiveCheckForm
-from ..models import ArchivedDecision, Proposal, State
-from .proposals import _visible_proposal
+from ..models import ArchivedDecision, Decision, Proposal
+from .shared import download_name, pdf_response, unavailable, verified_file_response, visible_proposal
 
-SIGNED_STATES = (State.SIGNED, State.RBOP_ADOPTED)
 logger = logging.getLogger(__name__)
-
-
-def _pdf_response(document: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(document, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+# Retry-After for a besluit still being archived: the worker takes seconds, not minutes.
+ARCHIVING_RETRY_SECONDS = 30
 
 
 def raadsbesluit_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Public once signed (from the archive, unchanged); before that only for the
-    municipality's own people, rendered fresh and marked CONCEPT."""
-    archived = ArchivedDecision.objects.filter(proposal_id=pk).only("file", "proposal_id").first()
-    if archived is None and Proposal.objects.filter(pk=pk, state__in=SIGNED_STATES).exists():
-        try:
-            archived = actions.archive_signed_decision(Proposal.objects.get(pk=pk))  # its first request
-        except Exception:
-            logger.exception("Archiving the raadsbesluit of proposal %s failed", pk)
-            return HttpResponse(
+    municipality's own people, rendered fresh and marked CONCEPT. Anything else is the same
+    404 as a number that does not exist."""
+    proposal = get_object_or_404(Proposal.objects.select_related("municipality"), pk=pk)
+    if permissions.may_read_publicly(proposal):
+        archived = ArchivedDecision.objects.filter(proposal=proposal).first()
+        if archived is None:
+            return unavailable(
                 _(
-                    "Het ondertekende raadsbesluit kan nu niet worden gearchiveerd; "
-                    "de beheerder is gewaarschuwd."
+                    "Het ondertekende raadsbesluit wordt nu gearchiveerd; probeer het over een halve minuut opnieuw."
                 ),
-                status=503,
-                content_type="text/plain; charset=utf-8",
+                retry_after=ARCHIVING_RETRY_SECONDS,
             )
-    if archived is not None:
-        response = FileResponse(archived.file.open("rb"), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="raadsbesluit-{pk}.pdf"'
-        return response
-    if not request.user.is_authenticated:
+        return verified_file_response(
+            archived.file,
+            archived.sha256,
+            download_name(proposal, "raadsbesluit"),
+            what=f"the archived raadsbesluit of {proposal.key}",
+        )
+    if not permissions.may_view(request.user, proposal) or not proposal.has_besluit:
         raise Http404
-    proposal = _visible_proposal(request, pk)
-    if proposal.state not in (State.ADVISED, *SIGNED_STATES):
-        raise Http404(_("Er is nog geen raadsbesluit."))
     proposal = Proposal.objects.with_document().get(pk=proposal.pk)
-    return _pdf_response(pdf.render_besluit(proposal), f"raadsbesluit-{proposal.number}-concept.pdf")
+    return pdf_response(pdf.render_besluit(proposal), download_name(proposal, "raadsbesluit", "-concept"))
 
 
 def raadsvoorstel_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
+    proposal = Proposal.objects.with_document().get(pk=visible_proposal(request, pk).pk)
+    return pdf_response(pdf.render_voorstel(proposal), download_name(proposal, "raadsvoorstel"))
+
+
+def paper_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scan of a raadsbesluit signed in ink: the authentic document, public once signed."""
+    proposal = get_object_or_404(Proposal.objects.select_related("municipality"), pk=pk)
+    if not (permissions.may_read_publicly(proposal) or permissions.may_view(request.user, proposal)):
         raise Http404
-    proposal = Proposal.objects.with_document().get(pk=_visible_proposal(request, pk).pk)
-    return _pdf_response(pdf.render_voorstel(proposal), f"raadsvoorstel-{proposal.number}.pdf")
+    decision = Decision.objects.filter(proposal=proposal).exclude(paper_scan="").first()
+    if decision is None:
+        raise Http404
+    return verified_file_response(
+        decision.paper_scan,
+        decision.paper_scan_sha256,
+        download_name(proposal, "raadsbesluit", "-getekend"),
+        what=f"the paper scan of {proposal.key}",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def archive_check(request: HttpRequest) -> HttpResponse:
-    """Anyone may check a PDF, or its SHA-256, against the archive of signed decisions."""
+    """Anyone may check a PDF, or its SHA-256, against the archive of signed decisions:
+    the archived rendering, or the scan of a besluit signed in ink."""
     form = ArchiveCheckForm(request.POST or None, request.FILES or None)
-    found, checked = None, False
+    found, scan_of, checked = None, None, False
     if request.method == "POST" and form.is_valid():
         checked = True
         digest = form.cleaned_data["sha256"]
         if form.cleaned_data.get("file"):
-            digest = hashlib.sha256()
-            for chunk in form.cleaned_data["file"].chunks():
-                digest.update(chunk)
-            digest = digest.hexdigest()
+            digest = files.sha256_of(form.cleaned_data["file"])
         found = (
             ArchivedDecision.objects.select_related("proposal__municipality", "proposal__decision")
             .filter(sha256=digest)
             .first()
         )
-    return render(request, "documents/check.html", {"form": form, "found": found, "checked": checked})
+        if found is None:
+            scan_of = (
+                Proposal.objects.final()
+                .select_related("municipality", "decision")
+                .filter(decision__paper_scan_sha256=digest)
+                .first()
+            )
+    return render(
+        request,
+        "documents/check.html",
+        {"form": form, "found": found, "scan_of": scan_of, "checked": checked},
+    )

@@ -29,7 +29,7 @@ from ..forms import (
     StartVoteForm,
 )
 from ..models import AgendaItem, CouncilMember, Meeting, State, Vote, VoteStatus, WorkflowError
-from .proposals import _visible_proposal
+from .shared import visible_proposal
 
 
 def _own_municipality(request: HttpRequest):
@@ -39,7 +39,7 @@ def _own_municipality(request: HttpRequest):
 
 
 def _griffie_only(request: HttpRequest, municipality) -> None:
-    if not permissions.is_griffie_of(request.user, municipality):
+    if not permissions.may_manage_members(request.user, municipality):
         raise PermissionDenied(_("Alleen de griffie doet dit."))
 
 
@@ -61,7 +61,7 @@ def _done(request: HttpRequest, run, success: str) -> bool:
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     municipality = _own_municipality(request)
-    may_manage = permissions.is_griffie_of(request.user, municipality)
+    may_manage = permissions.may_manage_members(request.user, municipality)
     form, upload = MemberForm(), MemberImportForm()
     if request.method == "POST":
         _griffie_only(request, municipality)
@@ -157,7 +157,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "present": present,
             "needed": gemeentewet.more_than_half(seats),
             "has_quorum": gemeentewet.meeting_may_open(present, seats),
-            "may_manage": permissions.is_griffie_of(request.user, meeting.municipality),
+            "may_manage": permissions.may_keep_meeting_records(request.user, meeting),
         },
     )
 
@@ -242,7 +242,7 @@ def _render_item(request, item: AgendaItem, amendment_form: AmendmentForm, statu
             "open_vote": open_vote,
             "roll_call": [(attendance.member, ballots.get(attendance.member_id)) for attendance in present],
             "tallies": [_tally(vote) for vote in votes if vote.mode == "hoofdelijk"],
-            "may_manage": permissions.is_griffie_of(request.user, item.meeting.municipality),
+            "may_manage": permissions.may_keep_meeting_records(request.user, item.meeting),
             "decided": item.proposal.state != State.COUNCIL_ADVICE,
         },
         status=status,
@@ -389,35 +389,45 @@ def my_votes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def proposal_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _visible_proposal(request, pk)
-    if proposal.state != State.ADVISED:
+    """Voorzitter and griffier each sign here for themself; the griffier may instead record
+    a besluit signed in ink, with its scan."""
+    proposal = visible_proposal(request, pk)
+    if not proposal.awaits_signatures:
         messages.error(
             request, _("Alleen een besluit met de status “Advies uitgebracht” kan worden ondertekend.")
         )
         return redirect("proposal_detail", pk=pk)
     role = permissions.signing_role(request.user, proposal.municipality)
-    is_griffie = permissions.is_griffie_of(request.user, proposal.municipality)
-    if role is None and not is_griffie:
-        raise PermissionDenied(_("Alleen de voorzitter en de griffier ondertekenen een raadsbesluit."))
-    form = SignForm(request.POST if request.method == "POST" else None) if role else None
-    paper = PaperSignatureForm() if is_griffie else None
+    if role is None:
+        raise PermissionDenied(
+            _(
+                "Alleen de voorzitter en de griffier (of hun vervangers) ondertekenen een raadsbesluit; "
+                "een op papier getekend besluit legt de griffier vast."
+            )
+        )
+    decision = proposal.decision
+    signatures = list(decision.signatures.all())
+    paper_posted = request.method == "POST" and "scan" in request.FILES
+    form = SignForm(request.POST if request.method == "POST" and not paper_posted else None)
+    paper = None
+    if permissions.may_record_paper_signing(request.user, proposal.municipality) and not signatures:
+        paper = PaperSignatureForm(
+            request.POST if paper_posted else None,
+            request.FILES if paper_posted else None,
+            signatories=actions.signatories(proposal.municipality),
+        )
     if request.method == "POST":
-        if "scan" in request.FILES and is_griffie:
-            paper = PaperSignatureForm(request.POST, request.FILES)
+        if paper is not None and paper_posted:
             signed = paper.is_valid() and _done(
                 request,
                 lambda: _sign_on_paper(request, proposal, paper.cleaned_data),
                 _("Het op papier getekende besluit is vastgelegd."),
             )
         else:
-            signed = (
-                form is not None
-                and form.is_valid()
-                and _done(
-                    request,
-                    lambda: actions.sign_decision(proposal, by=request.user),
-                    _("U hebt het besluit ondertekend."),
-                )
+            signed = form.is_valid() and _done(
+                request,
+                lambda: actions.sign_decision(proposal, by=request.user),
+                _("U hebt het besluit ondertekend."),
             )
         if signed:
             return redirect("proposal_detail", pk=pk)
@@ -426,11 +436,11 @@ def proposal_sign(request: HttpRequest, pk: int) -> HttpResponse:
         "meetings/sign.html",
         {
             "proposal": proposal,
-            "decision": proposal.decision,
+            "decision": decision,
             "form": form,
             "paper": paper,
             "role": role,
-            "signatures": proposal.decision.signatures.all(),
+            "signatures": signatures,
         },
     )
 

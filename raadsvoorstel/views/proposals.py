@@ -7,28 +7,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import actions, history, permissions
 from ..forms import AttachmentForm, ProposalEditor, ProposalFilterForm, TransitionForm
-from ..models import Attachment, Proposal, State, WorkflowError
+from ..models import ArchivedDecision, Attachment, Proposal, StaleCopy, WorkflowError
 from ..text import render_text, text_of
-
-
-def _visible_proposal(request: HttpRequest, pk: int) -> Proposal:
-    """The proposal if this user may see it; others' proposals do not exist for them."""
-    return get_object_or_404(
-        Proposal.objects.visible_to(request.user).select_related("municipality", "regional_plan"), pk=pk
-    )
+from .shared import stale, verified_file_response, visible_proposal
 
 
 @login_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
     filters = ProposalFilterForm(request.GET or None)
-    proposals = filters.filter(Proposal.objects.visible_to(request.user)).prefetch_related("themes__parent")
+    proposals = filters.filter(permissions.visible_proposals(request.user)).prefetch_related("themes__parent")
     page = Paginator(proposals, 25).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
@@ -65,7 +59,7 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, _visible_proposal(request, pk), AttachmentForm())
+    return _render_detail(request, visible_proposal(request, pk), AttachmentForm())
 
 
 def _render_detail(
@@ -78,10 +72,9 @@ def _render_detail(
             "proposal": proposal,
             "transitions": actions.transitions_for(proposal, request.user),
             "may_edit": permissions.may_change(request.user, proposal),
-            "may_sign": permissions.signing_role(request.user, proposal.municipality) is not None
-            or permissions.is_griffie_of(request.user, proposal.municipality),
+            "may_sign": proposal.awaits_signatures and permissions.may_sign(request.user, proposal),
             "attachment_form": attachment_form,
-            "has_besluit": proposal.state in (State.ADVISED, State.SIGNED, State.RBOP_ADOPTED),
+            "archived": ArchivedDecision.objects.filter(proposal=proposal).first(),
         },
         status=status,
     )
@@ -89,7 +82,7 @@ def _render_detail(
 
 @login_required
 def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _visible_proposal(request, pk)
+    proposal = visible_proposal(request, pk)
     if not permissions.may_change(request.user, proposal):
         raise PermissionDenied(
             _(
@@ -124,7 +117,7 @@ def _conflict(request: HttpRequest, proposal: Proposal, editor: ProposalEditor) 
     The form now carries the stored version, so saving it again is a deliberate choice
     to replace what the other person saved.
     """
-    proposal.refresh_from_db()
+    proposal = Proposal.objects.select_related("municipality").get(pk=proposal.pk)
     data = editor.form.data.copy()
     data["version"] = proposal.version
     mine = ProposalEditor(data, municipality=proposal.municipality, proposal=proposal)
@@ -143,14 +136,19 @@ def _conflict(request: HttpRequest, proposal: Proposal, editor: ProposalEditor) 
 @login_required
 @require_POST
 def proposal_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    proposal = _visible_proposal(request, pk)
+    proposal = visible_proposal(request, pk)
     transition = actions.USER_TRANSITIONS.get(name)
     if transition is None:
         raise Http404
     form = TransitionForm(request.POST)
     form.is_valid()
+    # The button acts on the proposal as the page showed it: the version it was rendered with.
+    if form.cleaned_data.get("version") is not None:
+        proposal.version = form.cleaned_data["version"]
     try:
         transition.run(proposal, by=request.user, reason=form.cleaned_data.get("reason", ""))
+    except StaleCopy as refusal:
+        return stale(request, proposal, refusal)
     except WorkflowError as refusal:
         messages.error(request, str(refusal))
     else:
@@ -164,7 +162,7 @@ def proposal_transition(request: HttpRequest, pk: int, name: str) -> HttpRespons
 
 @login_required
 def proposal_history(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _visible_proposal(request, pk)
+    proposal = visible_proposal(request, pk)
     return render(
         request,
         "proposals/history.html",
@@ -179,7 +177,7 @@ def proposal_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _visible_proposal(request, pk)
+    proposal = visible_proposal(request, pk)
     if not permissions.may_change(request.user, proposal):
         raise PermissionDenied(_("Alleen de griffie voegt bijlagen toe aan een concept."))
     form = AttachmentForm(request.POST, request.FILES)
@@ -189,6 +187,8 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         actions.add_attachment(
             proposal, form.cleaned_data["title"], form.cleaned_data["file"], by=request.user
         )
+    except StaleCopy as refusal:
+        return stale(request, proposal, refusal)
     except WorkflowError as refusal:
         messages.error(request, str(refusal))
     else:
@@ -199,22 +199,31 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    proposal = _visible_proposal(request, pk)
-    attachment = get_object_or_404(Attachment, pk=attachment_pk, proposal=proposal)
-    actions.remove_attachment(attachment, by=request.user)
-    messages.success(request, _("De bijlage is verwijderd."))
+    proposal = visible_proposal(request, pk)
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("proposal"), pk=attachment_pk, proposal=proposal
+    )
+    try:
+        actions.remove_attachment(attachment, by=request.user)
+    except StaleCopy as refusal:
+        return stale(request, proposal, refusal)
+    except WorkflowError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("De bijlage is verwijderd."))
     return redirect("proposal_detail", pk=proposal.pk)
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
-    proposal = _visible_proposal(request, pk)
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    proposal = visible_proposal(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, proposal=proposal)
     if not attachment.file:
         raise Http404(_("Van deze bijlage is geen bestand opgeslagen."))
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=f"{attachment.title}.pdf",
-        content_type="application/pdf",
+    return verified_file_response(
+        attachment.file,
+        attachment.sha256,
+        f"bijlage-{attachment.pk}.pdf",
+        what=f"attachment {attachment.pk} of {proposal.key}",
+        attachment=True,
     )

@@ -13,9 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
-from raadsvoorstel import db_guards
 from raadsvoorstel.models import User
 
 from . import support
@@ -56,30 +54,6 @@ def chromium() -> str:
 @pytest.fixture(autouse=True)
 def _needs_chromium(chromium):
     """Skip (or, in CI, fail) before any data or browser is set up."""
-
-
-@pytest.fixture(autouse=True)
-def _signed_proposals_can_be_flushed_on_sqlite(transactional_db):
-    """Lift the signed-is-final and archive triggers for the flush after each test; set them before.
-
-    A transactional test ends with a flush. PostgreSQL's TRUNCATE passes its row triggers, but
-    SQLite deletes row by row, and its triggers refuse to delete a signed proposal, so the
-    teardown would fail ("Een ondertekend raadsbesluit verandert nooit."). The browser tests
-    run last, so no other test finds the triggers missing.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        for statement in [
-            *db_guards.every_drop_statement("sqlite"),
-            *db_guards.every_guard_statements("sqlite"),
-        ]:
-            cursor.execute(statement)
-    yield
-    with connection.cursor() as cursor:
-        for statement in db_guards.every_drop_statement("sqlite"):
-            cursor.execute(statement)
 
 
 @pytest.fixture(scope="session")
