@@ -14,7 +14,10 @@ run: $(STAMP) check-pango
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py load_demo
 	@echo "Raadsvoorstel draait op http://$(HOST)/ (beheer: http://$(HOST)/admin/)"
-	$(BIN)/python manage.py runserver $(HOST)
+	@# The worker archives signed decisions in the background; it stops with the server.
+	$(BIN)/python manage.py db_worker --interval 1 --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST)
 
 test: $(STAMP) check-pango
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -75,6 +75,36 @@ def erase_everything(db):
 
 
 @pytest.fixture
+def run_tasks(db):
+    """`run_tasks()` does what `manage.py db_worker --batch` does, in the test's transaction:
+    every task that is due, one by one, through the worker's own `run_task`. (The command
+    itself would close the test's database connection.) Returns how many ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+
+    def run() -> int:
+        ran = 0
+        while (result := DBTaskResult.objects.ready().first()) is not None:
+            result.claim(worker.worker_id)
+            worker.run_task(result)
+            ran += 1
+        return ran
+
+    return run
+
+
+@pytest.fixture
 def reference_data(db) -> None:
     demo.load_reference_data()
 

@@ -78,7 +78,7 @@ def save_reference(
         if then is not None:
             then()
         record(
-            f"admin_{'add' if adding else 'change'}_{obj._meta.model_name}",
+            f"{'add' if adding else 'change'}_{obj._meta.model_name}",
             _subject(obj),
             {"changed": sorted(changed), "fields": _payload(obj, password_changed="password" in changed)},
             by=by,
@@ -92,7 +92,7 @@ def delete_reference(obj: models.Model, *, by: User | None) -> None:
     try:
         with transaction.atomic():
             obj.delete()
-            record(f"admin_delete_{obj._meta.model_name}", subject, {"fields": payload}, by=by)
+            record(f"delete_{obj._meta.model_name}", subject, {"fields": payload}, by=by)
     except (ProtectedError, RestrictedError, IntegrityError):
         hint = _(" Zet het account op inactief.") if isinstance(obj, User) else ""
         raise WorkflowError(
