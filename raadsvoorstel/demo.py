@@ -109,15 +109,21 @@ def create_demo_seal(path: Path, passphrase: str, *, municipality_name: str = "B
     Demo only: it proves the sealing works end to end; no one outside trusts it.
     Returns whether it was made now.
     """
-    if path.exists():
-        return False
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.hazmat.primitives.serialization import pkcs12
     from cryptography.x509.oid import NameOID
 
-    key = ec.generate_private_key(ec.SECP256R1())
+    if path.exists():
+        key = pkcs12.load_key_and_certificates(path.read_bytes(), passphrase.encode())[0]
+        if isinstance(key, rsa.RSAPrivateKey):
+            return False
+        # An older quick start made an ECDSA demo seal, which would make the PDF version 2.0.
+
+    # RSA, not ECDSA on a NIST curve: pyHanko declares PDF 2.0 (ISO 32002) for the latter,
+    # and the sealed raadsbesluit must stay the PDF 1.7 that PDF/A-2 is built on.
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "NL"),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django_fsm_log.models import StateLog
 
 from .models import Proposal, Revision, State
+from .text import plain
 
 
 @dataclass
@@ -21,7 +22,12 @@ class Change:
 
 
 def word_diff(old: str, new: str) -> list[Change]:
-    """The words that differ between two texts; white space, line breaks included, is kept."""
+    """The words that differ between two texts; white space, line breaks included, is kept.
+
+    Line endings are compared as `\\n`: a revision saved before browsers' CRLF was normalised
+    differs from a newer one only where its words do.
+    """
+    old, new = plain(old), plain(new)
     # A word carries the white space around it: half the tokens, and SequenceMatcher's
     # cost grows with their square (a 3,000-word text went from 10 s to 0.2 s).
     old_words = re.findall(r"\s*\S+\s*|\s+", old)

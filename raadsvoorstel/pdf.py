@@ -1,7 +1,7 @@
 """The raadsbesluit and the raadsvoorstel as PDF/A. The only module that imports WeasyPrint.
 
 `besluit_html` and `voorstel_html` make the HTML (testable without WeasyPrint);
-`render` turns HTML into PDF/A-3a bytes: tagged, `lang="nl"`, fonts embedded, with the
+`render` turns HTML into PDF/A-2a bytes: tagged, `lang="nl"`, fonts embedded, with the
 title and the municipality as author in its metadata. What a render may load is decided
 here too: only the application's own static files (fonts, stylesheet, logo) — never
 `file://`, the network, or `data:` beyond images.
@@ -22,7 +22,9 @@ from .models import Proposal, State
 # Relative URLs in the templates resolve against this base; the fetcher maps it onto the
 # static files. The host is reserved (RFC 2606) and never contacted.
 BASE_URL = "https://raadsvoorstel.invalid/static/"
-PDF_VARIANT = "pdf/a-3a"
+# PDF/A-2a: PDF 1.7, tagged. Archives accept PDF/A-2 most widely, and A-3's one addition,
+# embedded files of any kind, is what a raadsbesluit must not carry.
+PDF_VARIANT = "pdf/a-2a"
 DATA_IMAGE_TYPES = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")
 
 
@@ -109,7 +111,7 @@ def voorstel_html(proposal: Proposal) -> str:
 
 
 def render(html: str) -> bytes:
-    """HTML to PDF/A-3a bytes; title and author come from the HTML's <title> and <meta>."""
+    """HTML to PDF/A-2a bytes; title and author come from the HTML's <title> and <meta>."""
     from weasyprint import HTML
 
     return HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher()).write_pdf(

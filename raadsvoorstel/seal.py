@@ -37,6 +37,7 @@ from pyhanko.pdf_utils.metadata import model as xmp
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.constants import ISO32002_CURVE_NAMES
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper, TimestampRequestError
 from pyhanko.stamp import TextStampStyle
@@ -140,7 +141,7 @@ def _load_signer(config: SealConfig, municipality: Municipality) -> signers.Simp
             f"Cannot read the PKCS#12 file for {municipality.code} ({config.pkcs12}): {exc.strerror}"
         ) from exc
     try:
-        return signers.SimpleSigner.load_pkcs12_data(
+        signer = signers.SimpleSigner.load_pkcs12_data(
             data, other_certs=(), passphrase=config.passphrase.encode() or None
         )
     except ValueError as exc:
@@ -148,6 +149,21 @@ def _load_signer(config: SealConfig, municipality: Municipality) -> signers.Simp
             f"Cannot load the PKCS#12 file for {municipality.code} ({config.pkcs12}): "
             "wrong passphrase, or not a PKCS#12 file with a key and certificate"
         ) from exc
+    _refuse_pdf_2_keys(signer, municipality)
+    return signer
+
+
+def _refuse_pdf_2_keys(signer: signers.SimpleSigner, municipality: Municipality) -> None:
+    """A seal must leave the document at PDF 1.7, the base of PDF/A-2. pyHanko declares
+    PDF 2.0 (ISO 32001/32002) for EdDSA keys and for ECDSA on the NIST and Brainpool curves,
+    so such a certificate is refused with a message that says what to use instead."""
+    public_key = signer.signing_cert.public_key
+    algorithm = public_key.algorithm
+    if algorithm in ("ed25519", "ed448") or (algorithm == "ec" and public_key.curve[1] in ISO32002_CURVE_NAMES):
+        raise SealingError(
+            f"The seal certificate for {municipality.code} has a {algorithm} key, which makes the sealed "
+            "PDF declare version 2.0 and so no longer PDF/A-2; use an RSA key (3072 bits or more)"
+        )
 
 
 def _media_box(page: generic.DictionaryObject) -> generic.ArrayObject:

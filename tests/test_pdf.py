@@ -3,6 +3,7 @@ what a render refuses to load."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import re
@@ -89,13 +90,13 @@ def test_a_substitute_is_named_as_such(signed):
 # --- Archival quality: the markers that can be read without veraPDF ---
 
 
-def test_the_pdf_is_tagged_pdf_a_3a_in_dutch_with_every_font_embedded(signed):
+def test_the_pdf_is_tagged_pdf_a_2a_in_dutch_with_every_font_embedded(signed):
     document = pdf.render_besluit(signed)
     reader = PdfReader(io.BytesIO(document))
     root = reader.trailer["/Root"]
 
     xmp = root["/Metadata"].get_object().get_data().decode()
-    assert re.search(r"pdfaid:part[^0-9]{1,3}3", xmp) and re.search(r"pdfaid:conformance[^A-Z]{1,3}A", xmp)
+    assert re.search(r"pdfaid:part[^0-9]{1,3}2", xmp) and re.search(r"pdfaid:conformance[^A-Z]{1,3}A", xmp)
     assert "/OutputIntents" in root
     assert "/StructTreeRoot" in root
     assert root["/Lang"] == "nl"
@@ -278,3 +279,36 @@ def test_the_quick_starts_demo_seal_seals_the_archived_decision(signed, settings
     assert archived.sealed
     with archived.file.open("rb") as stored:
         assert b"/ETSI.CAdES.detached" in stored.read()
+
+
+def test_a_besluit_signed_in_ink_says_so_and_names_its_scan(advised_by_hand, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    archived = actions.archive_signed_decision(advised_by_hand)
+    with archived.file.open("rb") as stored:
+        text = text_of(stored.read())
+    scan_sha256 = advised_by_hand.decision.paper_scan_sha256
+    assert "op 6 oktober 2023 op papier ondertekend" in text
+    assert scan_sha256 in text.replace(" ", "")
+
+
+@pytest.fixture
+def advised_by_hand(import_document, bloemendaal_document, griffier, voorzitter, settings, tmp_path):
+    """Signed in ink and recorded by the griffier with the scan."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    proposal = import_document(with_state(bloemendaal_document, "advised", HAMERSTUK))
+    scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.7\n% getekend\n%%EOF\n", content_type="application/pdf")
+    actions.sign_on_paper(
+        proposal, scan, voorzitter=voorzitter, griffier=griffier, date=datetime.date(2023, 10, 6), by=griffier
+    )
+    return Proposal.objects.with_document().get(pk=proposal.pk)
+
+
+def test_the_check_page_recognises_the_scan_of_a_besluit_signed_in_ink(client, advised_by_hand):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.7\n% getekend\n%%EOF\n", content_type="application/pdf")
+    response = client.post(reverse("archive_check"), {"file": scan})
+    assert "de scan van het op papier ondertekende raadsbesluit" in response.text
+    assert "authentieke besluit" in response.text

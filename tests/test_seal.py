@@ -273,7 +273,7 @@ def test_the_stamp_says_who_sealed_it_and_when_in_text_that_can_be_read(sealed):
 def test_the_metadata_stays_pdf_a_and_agrees_with_the_info_dictionary(sealed):
     info = PdfReader(io.BytesIO(sealed)).metadata
     xmp = xmp_values(sealed)
-    assert xmp[f"{{{XMP['pdfaid']}}}part"] == "3"
+    assert xmp[f"{{{XMP['pdfaid']}}}part"] == "2"
     assert xmp[f"{{{XMP['pdfaid']}}}conformance"] == "A"
     assert xmp[f"{{{XMP['pdf']}}}Producer"] == info["/Producer"]
     assert info["/Producer"].startswith("WeasyPrint")
@@ -386,3 +386,73 @@ def test_archiving_seals_the_signed_raadsbesluit(
         signature = signature_of(stored.read())
     assert signature.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
     assert signature.sig_object["/Location"] == "Bloemendaal"
+
+
+# --- The sealed file stays PDF 1.7, as PDF/A-2 requires ---
+
+
+def catalog_version(document: bytes) -> str:
+    """The version the file declares: its header, raised by the catalog's /Version if any."""
+    header = document[:8].decode("latin-1").removeprefix("%PDF-")
+    declared = PdfReader(io.BytesIO(document)).trailer["/Root"].get("/Version")
+    return str(declared).lstrip("/") if declared is not None else header
+
+
+@pytest.mark.django_db
+def test_the_quick_starts_sealed_raadsbesluit_stays_pdf_1_7_and_pdf_a_2a(
+    import_document, bloemendaal_document, settings, tmp_path
+):
+    from raadsvoorstel import demo
+
+    settings.MEDIA_ROOT = tmp_path
+    path = tmp_path / "demo-seal.p12"
+    demo.create_demo_seal(path, "geheim")
+    settings.RAADSVOORSTEL_SEALS = {"GM0377": {"PKCS12": str(path), "PASSPHRASE": "geheim"}}
+    signatures = [
+        {"role": "voorzitter", "name": "Pieter van Dam", "date": "2023-10-06"},
+        {"role": "griffier", "name": "Marieke Janssen", "date": "2023-10-09"},
+    ]
+    signed = import_document(
+        with_state(bloemendaal_document, "signed", {**HAMERSTUK, "signatures": signatures})
+    )
+
+    with actions.archive_signed_decision(signed).file.open("rb") as stored:
+        sealed = stored.read()
+
+    assert catalog_version(sealed) == "1.7"
+    xmp = xmp_values(sealed)
+    assert (xmp[f"{{{XMP['pdfaid']}}}part"], xmp[f"{{{XMP['pdfaid']}}}conformance"]) == ("2", "A")
+    root = PdfFileReader(io.BytesIO(sealed)).embedded_signatures[0]
+    demo_certificate = pkcs12.load_key_and_certificates(path.read_bytes(), b"geheim")[1]
+    trust = ValidationContext(
+        trust_roots=[asn1_x509.Certificate.load(demo_certificate.public_bytes(serialization.Encoding.DER))],
+        allow_fetching=False,
+    )
+    status = validate_pdf_signature(root, trust)
+    assert status.intact and status.valid and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+
+
+def test_a_certificate_that_would_make_the_pdf_version_2_0_is_refused(settings, tmp_path, document):
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Gemeente Bloemendaal (EC)")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    path = tmp_path / "ec.p12"
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(b"ec", key, certificate, None, serialization.NoEncryption())
+    )
+    settings.RAADSVOORSTEL_SEALS = {"GM0377": {"PKCS12": str(path), "PASSPHRASE": ""}}
+
+    with pytest.raises(seal.SealingError, match="version 2.0"):
+        seal.seal_if_configured(document, BLOEMENDAAL)
