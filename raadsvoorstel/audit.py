@@ -19,6 +19,8 @@ import datetime
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -62,12 +64,30 @@ def entry_hash(entry: AuditEntry) -> str:
     )
 
 
-def append(action: str, object_type: str, object_key: str, payload: dict, *, by: User | None) -> AuditEntry:
+# Set only while an archive export is restored into an empty database: its own audit log is
+# put back entry for entry, so the rows it writes get no entries of their own.
+_restoring: ContextVar[bool] = ContextVar("restoring", default=False)
+
+
+@contextmanager
+def restoring() -> Iterator[None]:
+    token = _restoring.set(True)
+    try:
+        yield
+    finally:
+        _restoring.reset(token)
+
+
+def append(
+    action: str, object_type: str, object_key: str, payload: dict, *, by: User | None
+) -> AuditEntry | None:
     """Add one entry at the end of the chain, in the caller's transaction.
 
     The lock row serialises every writer of the log until its transaction ends, so two
     actions at the same moment never both link to the same predecessor.
     """
+    if _restoring.get():
+        return None
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("An audit entry is written in the transaction of the change it records.")
     AuditLock.objects.select_for_update().get_or_create(pk=1)
@@ -102,11 +122,12 @@ def record_of(proposal: Proposal) -> dict:
     which has an entry of its own."""
     from .interchange import export_proposal
 
-    document = export_proposal(Proposal.objects.with_document().get(pk=proposal.pk))
+    stored = Proposal.objects.with_document().get(pk=proposal.pk)
+    document = export_proposal(stored)
     document.pop("state")
     if document.get("decision"):
         document["decision"].pop("pdf_sha256", None)
-        document["decision"]["paper_scan_sha256"] = proposal.decision.paper_scan_sha256
+        document["decision"]["paper_scan_sha256"] = stored.decision.paper_scan_sha256
     return document
 
 

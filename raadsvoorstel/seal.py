@@ -159,7 +159,9 @@ def _refuse_pdf_2_keys(signer: signers.SimpleSigner, municipality: Municipality)
     so such a certificate is refused with a message that says what to use instead."""
     public_key = signer.signing_cert.public_key
     algorithm = public_key.algorithm
-    if algorithm in ("ed25519", "ed448") or (algorithm == "ec" and public_key.curve[1] in ISO32002_CURVE_NAMES):
+    if algorithm in ("ed25519", "ed448") or (
+        algorithm == "ec" and public_key.curve[1] in ISO32002_CURVE_NAMES
+    ):
         raise SealingError(
             f"The seal certificate for {municipality.code} has a {algorithm} key, which makes the sealed "
             "PDF declare version 2.0 and so no longer PDF/A-2; use an RSA key (3072 bits or more)"

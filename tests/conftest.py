@@ -68,7 +68,12 @@ def erase_everything(db):
 
     def erase() -> None:
         _run(db_guards.drop_statements(connection.vendor))
+        if connection.vendor == "postgresql":
+            # PostgreSQL refuses to TRUNCATE a table with foreign-key checks still deferred.
+            _run(["SET CONSTRAINTS ALL IMMEDIATE"])
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        if connection.vendor == "postgresql":
+            _run(["SET CONSTRAINTS ALL DEFERRED"])
         _run(db_guards.create_statements(connection.vendor))
 
     return erase

@@ -6,6 +6,7 @@ plus the transition log for a change of state and a Revision for a change of tex
 commands and the admin call these; nothing else writes.
 """
 
+from .backup import restore_archive
 from .decisions import (
     archive_signed_decision,
     enqueue_archive,
@@ -70,6 +71,7 @@ __all__ = [
     "record_decision",
     "record_rbop_adoption",
     "remove_attachment",
+    "restore_archive",
     "return_proposal_to_concept",
     "save_reference",
     "schedule_meeting",

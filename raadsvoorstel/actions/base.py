@@ -88,7 +88,13 @@ def run_transition(
     record(
         name,
         proposal,
-        {"from": source, "to": proposal.state, "reason": reason, "version": proposal.version, **(payload or {})},
+        {
+            "from": source,
+            "to": proposal.state,
+            "reason": reason,
+            "version": proposal.version,
+            **(payload or {}),
+        },
         by=by,
     )
 

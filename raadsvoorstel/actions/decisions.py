@@ -241,7 +241,9 @@ def sign_on_paper(
             payload={
                 "paper": True,
                 "date": date.isoformat(),
-                "signatories": {d.role: {"name": d.name, "as_substitute": d.as_substitute} for d in documents},
+                "signatories": {
+                    d.role: {"name": d.name, "as_substitute": d.as_substitute} for d in documents
+                },
                 "scan_sha256": digest,
                 "record_sha256": audit.record_digest(proposal),
             },

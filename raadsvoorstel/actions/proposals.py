@@ -9,6 +9,7 @@ these; they never `save()` a proposal themselves.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,6 +31,8 @@ from ..models import (
     TextFrozen,
     User,
     WorkflowError,
+    attachment_name,
+    paper_scan_name,
 )
 from ..text import ProposalText, plain
 from .base import acting_on, keep_revision, record, run_transition, stale_copy
@@ -37,6 +40,7 @@ from .decisions import enqueue_archive, store_decision
 
 __all__ = [
     "EditConflict",
+    "RestoredFiles",
     "USER_TRANSITIONS",
     "UserTransition",
     "add_attachment",
@@ -46,6 +50,7 @@ __all__ = [
     "record_rbop_adoption",
     "remove_attachment",
     "return_proposal_to_concept",
+    "store_document",
     "submit_proposal",
     "transitions_for",
     "update_proposal",
@@ -277,11 +282,25 @@ def import_proposals(documents: list[ProposalDocument], *, replace: bool = False
             )
             if existing is not None and existing.state != State.CONCEPT:
                 raise stale_copy(existing.state, existing.version)
-            stored.append(_store_document(document, into=existing))
+            stored.append(store_document(document, into=existing))
     return stored
 
 
-def _store_document(document: ProposalDocument, *, into: Proposal | None) -> Proposal:
+@dataclass(frozen=True)
+class RestoredFiles:
+    """The stored files of a proposal coming back from an archive export: the content of
+    each attachment by position, and the scan of a besluit signed in ink."""
+
+    attachments: dict[int, bytes]
+    scan: bytes | None = None
+
+
+def store_document(
+    document: ProposalDocument, *, into: Proposal | None, restored: RestoredFiles | None = None
+) -> Proposal:
+    """Write one checked document as a proposal (a new one, or over the concept `into`), in
+    its recorded state. With `restored`, its files come back as exported, and its archive is
+    restored by the caller rather than made again."""
     text = ProposalText(
         number=document.number,
         subject=document.subject,
@@ -300,15 +319,22 @@ def _store_document(document: ProposalDocument, *, into: Proposal | None) -> Pro
     proposal.regional_plan = document.regional_plan
     revision = _write_text(proposal, text, by=None)
     for position, attachment in enumerate(document.attachments, start=1):
-        Attachment.objects.create(
+        stored = Attachment(
             proposal=proposal,
             position=position,
             title=plain(attachment.title),
             sha256=attachment.sha256,
             size=attachment.size,
         )
+        if restored is not None and position in restored.attachments:
+            files.store(stored.file, attachment_name(stored, ""), restored.attachments[position])
+        stored.save()
     if document.decision is not None:
-        store_decision(proposal, document.decision)
+        decision = store_decision(proposal, document.decision)
+        if restored is not None and restored.scan is not None:
+            decision.paper_scan_sha256 = hashlib.sha256(restored.scan).hexdigest()
+            files.store(decision.paper_scan, paper_scan_name(decision, ""), restored.scan)
+            decision.save(update_fields=["paper_scan", "paper_scan_sha256"])
     if document.state != State.CONCEPT:
         # The text is written as a concept (the guards allow it); then the state is set.
         Proposal.objects.filter(pk=proposal.pk).update(state=document.state)
@@ -317,7 +343,7 @@ def _store_document(document: ProposalDocument, *, into: Proposal | None) -> Pro
     if document.decision is not None:
         payload["record_sha256"] = audit.record_digest(proposal)
     record("import_proposal", proposal, payload, by=None)
-    if proposal.is_final:
+    if proposal.is_final and restored is None:
         enqueue_archive(proposal)
     return proposal
 
