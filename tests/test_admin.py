@@ -85,3 +85,121 @@ def test_the_admin_refuses_a_council_too_small_and_keeps_the_input(admin_client)
 
 def test_the_migrations_match_the_models():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+# --- One write path: the admin shows the record and changes reference data through the actions ---
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["proposal", "decision", "amendment", "archiveddecision", "meeting", "vote", "auditentry", "revision"],
+)
+def test_the_admin_adds_nothing_to_the_councils_record(admin_client, model):
+    response = admin_client.get(reverse(f"admin:raadsvoorstel_{model}_add"))
+    assert response.status_code == 403
+
+
+def test_a_concept_cannot_be_edited_around_its_version_and_revision(admin_client, concept):
+    url = reverse("admin:raadsvoorstel_proposal_change", args=[concept.pk])
+    assert 'name="subject"' not in admin_client.get(url).text
+    admin_client.post(url, {"subject": "Stilletjes gewijzigd"})
+    stored = Proposal.objects.get(pk=concept.pk)
+    assert (stored.subject, stored.version) == (concept.subject, concept.version)
+
+
+def test_deleting_a_signed_besluit_in_the_admin_is_refused_not_an_error(
+    admin_client, import_document, bloemendaal_document
+):
+    from tests.conftest import HAMERSTUK, with_state
+
+    signatures = [
+        {"role": "voorzitter", "name": "Pieter van Dam", "date": "2023-10-06"},
+        {"role": "griffier", "name": "Marieke Janssen", "date": "2023-10-06"},
+    ]
+    signed = import_document(
+        with_state(
+            {**bloemendaal_document, "number": "2023000900"},
+            "signed",
+            {**HAMERSTUK, "signatures": signatures},
+        )
+    )
+    url = reverse("admin:raadsvoorstel_decision_delete", args=[signed.decision.pk])
+    assert admin_client.get(url).status_code == 403
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    assert Proposal.objects.get(pk=signed.pk).decision
+
+
+def test_a_meeting_cannot_be_opened_in_the_admin(admin_client, bloemendaal):
+    import datetime
+
+    from raadsvoorstel.models import Meeting
+
+    meeting = Meeting.objects.create(
+        municipality=bloemendaal, starts_at=datetime.datetime(2023, 10, 5, 18, tzinfo=datetime.UTC)
+    )
+    url = reverse("admin:raadsvoorstel_meeting_change", args=[meeting.pk])
+    admin_client.post(
+        url, {"opened_at_0": "2023-10-05", "opened_at_1": "20:00", "municipality": bloemendaal.pk}
+    )
+    assert Meeting.objects.get(pk=meeting.pk).opened_at is None
+
+
+def test_a_change_to_a_municipality_in_the_admin_is_in_the_audit_log(admin_client, bloemendaal):
+    from raadsvoorstel.models import AuditEntry
+
+    url = reverse("admin:raadsvoorstel_municipality_change", args=[bloemendaal.pk])
+    data = {
+        "code": "GM0377",
+        "name": "Bloemendaal",
+        "seats": "19",
+        "decision_closing": "aldus",
+    }
+    assert admin_client.post(url, data).status_code == 302
+
+    entry = AuditEntry.objects.latest("seq")
+    assert (entry.action, entry.actor_name, entry.object_key) == ("change_municipality", "beheer", "GM0377")
+    assert entry.payload["changed"] == ["decision_closing"]
+    assert entry.payload["fields"]["decision_closing"] == "aldus"
+
+
+def test_a_new_account_in_the_admin_is_in_the_audit_log_without_its_password(admin_client, bloemendaal):
+    from raadsvoorstel.models import AuditEntry
+
+    data = {
+        "username": "nieuw",
+        "password1": "een-lang-wachtwoord-1",
+        "password2": "een-lang-wachtwoord-1",
+        "usable_password": "true",
+        "first_name": "Nieuw",
+        "last_name": "Lid",
+        "role": "griffiemedewerker",
+        "municipality": bloemendaal.pk,
+    }
+    response = admin_client.post(reverse("admin:raadsvoorstel_user_add"), data)
+    assert response.status_code == 302, response.text[:2000]
+    entry = AuditEntry.objects.get(action="add_user")
+    assert entry.payload["fields"]["password"] == "gewijzigd"
+    assert "pbkdf2" not in str(entry.payload) and "md5" not in str(entry.payload)
+
+
+def test_deleting_someone_who_acted_is_a_message_not_an_error(admin_client, concept, griffie):
+    actions.submit_proposal(concept, by=griffie)
+    url = reverse("admin:raadsvoorstel_user_delete", args=[griffie.pk])
+
+    response = admin_client.post(url, {"post": "yes"}, follow=True)
+
+    assert response.status_code == 200
+    assert "kan niet worden verwijderd" in response.text  # Django's own page, listing what refers to them
+    assert User.objects.filter(pk=griffie.pk).exists()
+
+
+def test_deleting_a_municipality_with_proposals_is_a_message_not_an_error(admin_client, concept, bloemendaal):
+    url = reverse("admin:raadsvoorstel_municipality_delete", args=[bloemendaal.pk])
+    response = admin_client.post(url, {"post": "yes"}, follow=True)
+    assert response.status_code == 200
+    assert Municipality.objects.filter(pk=bloemendaal.pk).exists()
+
+
+def test_the_audit_log_can_be_read_in_the_admin(admin_client, concept):
+    response = admin_client.get(reverse("admin:raadsvoorstel_auditentry_changelist"))
+    assert response.status_code == 200 and "import_proposal" in response.text

@@ -30,6 +30,8 @@ __all__ = [
 
 REFERENCE_MODELS = (Municipality, RegionalBody, RegionalPlan, Theme, User, CouncilMember)
 SECRET_FIELDS = {"password"}
+# The form fields by which the admin sets a password.
+PASSWORD_FIELDS = {"password", "password1"}
 
 
 def _check(obj: models.Model, by: User | None) -> None:
@@ -80,7 +82,10 @@ def save_reference(
         record(
             f"{'add' if adding else 'change'}_{obj._meta.model_name}",
             _subject(obj),
-            {"changed": sorted(changed), "fields": _payload(obj, password_changed="password" in changed)},
+            {
+                "changed": sorted(changed),
+                "fields": _payload(obj, password_changed=bool(PASSWORD_FIELDS & set(changed))),
+            },
             by=by,
         )
 
