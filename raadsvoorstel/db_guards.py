@@ -45,7 +45,8 @@ def _state(proposal: str) -> str:
 def _final_meeting(meeting: str) -> str:
     """A meeting that took a decision which is now signed."""
     return (
-        "EXISTS (SELECT 1 FROM raadsvoorstel_agendaitem ai JOIN raadsvoorstel_proposal p ON p.id = ai.proposal_id"
+        "EXISTS (SELECT 1 FROM raadsvoorstel_agendaitem ai"
+        " JOIN raadsvoorstel_proposal p ON p.id = ai.proposal_id"
         f" WHERE ai.meeting_id = {meeting} AND p.state IN {FINAL})"
     )
 
@@ -54,7 +55,8 @@ def _amendments_being_applied(proposal: str) -> str:
     """The council adopted the proposal by a vote, and its decision is not recorded yet:
     the moment its adopted amendments are written into the decision points."""
     return (
-        "(EXISTS (SELECT 1 FROM raadsvoorstel_vote v JOIN raadsvoorstel_agendaitem ai ON ai.id = v.agenda_item_id"
+        "(EXISTS (SELECT 1 FROM raadsvoorstel_vote v"
+        " JOIN raadsvoorstel_agendaitem ai ON ai.id = v.agenda_item_id"
         f" WHERE ai.proposal_id = {proposal} AND v.amendment_id IS NULL AND v.status = 'closed'"
         " AND v.outcome = 'aangenomen')"
         f" AND NOT EXISTS (SELECT 1 FROM raadsvoorstel_decision d WHERE d.proposal_id = {proposal}))"

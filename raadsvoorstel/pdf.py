@@ -17,7 +17,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from .models import Proposal, State
+from .models import Proposal
 
 # Relative URLs in the templates resolve against this base; the fetcher maps it onto the
 # static files. The host is reserved (RFC 2606) and never contacted.
@@ -79,7 +79,7 @@ def besluit_html(proposal: Proposal) -> str:
             # Before signing, the names of those who are to sign, where configured.
             "voorzitter_name": _signatory(signatures.get("voorzitter"), proposal.municipality.voorzitter),
             "griffier_name": _signatory(signatures.get("griffier"), proposal.municipality.griffier),
-            "is_concept": proposal.state not in (State.SIGNED, State.RBOP_ADOPTED),
+            "is_concept": not proposal.is_final,
             "title": _("Raadsbesluit %(number)s") % {"number": proposal.number},
         },
     )

@@ -91,6 +91,13 @@ def may_view_meeting(user: User, meeting: Meeting) -> bool:
     return belongs_to(user, meeting.municipality)
 
 
+def visible_meetings(user: User) -> QuerySet[Meeting]:
+    """The meetings of the user's own municipality: the rule of `may_view_meeting`, as a query."""
+    if not user.is_authenticated or not user.municipality_id:
+        return Meeting.objects.none()
+    return Meeting.objects.filter(municipality_id=user.municipality_id)
+
+
 def may_keep_meeting_records(user: User, meeting: Meeting) -> bool:
     """Planning, the agenda, attendance, amendments, holding over, closing a vote."""
     return is_griffie_of(user, meeting.municipality)

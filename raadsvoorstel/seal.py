@@ -37,8 +37,8 @@ from pyhanko.pdf_utils.metadata import model as xmp
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
-from pyhanko.sign.signers.constants import ISO32002_CURVE_NAMES
 from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers.constants import ISO32002_CURVE_NAMES
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper, TimestampRequestError
 from pyhanko.stamp import TextStampStyle
 

@@ -32,7 +32,6 @@ from ..models import (
     Result,
     Signature,
     SignatureRole,
-    State,
     User,
     WorkflowError,
     archive_name,
@@ -128,7 +127,7 @@ def _check_signing_date(date: datetime.date, decision: Decision) -> None:
 
 
 def _advised_decision(proposal: Proposal) -> Decision:
-    if proposal.state != State.ADVISED:
+    if not proposal.awaits_signatures:
         raise WorkflowError(
             _("Alleen een besluit met de status “Advies uitgebracht” kan worden ondertekend.")
         )

@@ -32,7 +32,6 @@ from ..models import (
     Municipality,
     Proposal,
     Result,
-    State,
     TabledAmendment,
     User,
     Vote,
@@ -178,12 +177,14 @@ def put_on_agenda(meeting: Meeting, proposal: Proposal, *, by: User) -> AgendaIt
     _require_griffie(by, meeting.municipality, _("stelt de agenda vast"))
     if proposal.municipality_id != meeting.municipality_id:
         raise WorkflowError(_("Dit voorstel hoort bij een andere gemeente."))
-    if proposal.state != State.COUNCIL_ADVICE:
-        raise WorkflowError(_("Alleen een voorstel dat bij de raad ligt, komt op de agenda."))
-    if meeting.closed_at:
-        raise WorkflowError(_("Deze vergadering is al gesloten."))
     with transaction.atomic():
-        Proposal.objects.select_for_update().get(pk=proposal.pk)
+        # Decided on as they are now, under the lock, not as the caller loaded them.
+        proposal = Proposal.objects.select_for_update().select_related("municipality").get(pk=proposal.pk)
+        meeting = Meeting.objects.select_related("municipality").get(pk=meeting.pk)
+        if not proposal.is_before_council:
+            raise WorkflowError(_("Alleen een voorstel dat bij de raad ligt, komt op de agenda."))
+        if meeting.closed_at:
+            raise WorkflowError(_("Deze vergadering is al gesloten."))
         if AgendaItem.objects.filter(proposal=proposal, postponed=False).exclude(meeting=meeting).exists():
             raise WorkflowError(_("Dit voorstel staat al op de agenda van een andere vergadering."))
         position = (meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0) + 1
@@ -277,14 +278,22 @@ def table_amendment(
     item: AgendaItem, title: str, submitters: list[str], changes: list[tuple[int, str]], *, by: User
 ) -> TabledAmendment:
     _require_griffie(by, item.meeting.municipality, _("legt amendementen vast"))
-    points = item.proposal.decision_points.count()
-    if not changes or any(not 1 <= point <= points or not text.strip() for point, text in changes):
-        raise WorkflowError(
-            _("Een amendement geeft een nieuwe tekst voor een of meer bestaande beslispunten.")
-        )
     if not [s for s in submitters if s.strip()]:
         raise WorkflowError(_("Een amendement heeft ten minste één indiener."))
     with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=item.proposal_id)
+        item = AgendaItem.objects.select_related("meeting__municipality", "proposal__municipality").get(
+            pk=item.pk
+        )
+        if item.postponed or not proposal.is_before_council:
+            raise WorkflowError(
+                _("Over dit agendapunt wordt niet meer gestemd; er kan geen amendement meer bij.")
+            )
+        points = proposal.decision_points.count()
+        if not changes or any(not 1 <= point <= points or not text.strip() for point, text in changes):
+            raise WorkflowError(
+                _("Een amendement geeft een nieuwe tekst voor een of meer bestaande beslispunten.")
+            )
         amendment = TabledAmendment.objects.create(
             agenda_item=item,
             title=plain(title),
@@ -316,7 +325,7 @@ def start_vote(item: AgendaItem, mode: str, *, amendment: TabledAmendment | None
         item = AgendaItem.objects.select_related("proposal").get(pk=item.pk)
         if not meeting.is_open:
             raise WorkflowError(_("Er wordt pas gestemd als de vergadering is geopend."))
-        if item.postponed or item.proposal.state != State.COUNCIL_ADVICE:
+        if item.postponed or not item.proposal.is_before_council:
             raise WorkflowError(_("Over dit agendapunt wordt niet meer gestemd."))
         if meeting.votes_open():
             raise WorkflowError(_("Er loopt al een stemming; sluit die eerst."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Ballot, CouncilMember, Meeting, Proposal, State, TabledAmendment, User, VoteMode
+from ..models import Ballot, CouncilMember, Meeting, Proposal, TabledAmendment, User, VoteMode
 from .proposals import AttachmentForm
 
 __all__ = [
@@ -69,9 +69,11 @@ class AgendaForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["proposal"].queryset = Proposal.objects.filter(
-            municipality=meeting.municipality_id, state=State.COUNCIL_ADVICE
-        ).exclude(agenda_items__postponed=False)
+        self.fields["proposal"].queryset = (
+            Proposal.objects.before_council()
+            .filter(municipality=meeting.municipality_id)
+            .exclude(agenda_items__postponed=False)
+        )
 
 
 class AmendmentForm(forms.Form):

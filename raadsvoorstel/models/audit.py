@@ -59,3 +59,6 @@ class AuditLock(models.Model):
     class Meta:
         verbose_name = _("slot op het logboek")
         verbose_name_plural = _("slot op het logboek")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

@@ -429,6 +429,10 @@ class ProposalQuerySet(models.QuerySet):
         """Those signed by voorzitter and griffier: fixed for good."""
         return self.filter(state__in=FINAL_STATES)
 
+    def before_council(self) -> ProposalQuerySet:
+        """Those on the council's table: to be put on an agenda and decided."""
+        return self.filter(state=State.COUNCIL_ADVICE)
+
     def public(self) -> ProposalQuerySet:
         """What anyone may read, logged in or not."""
         return self.filter(state__in=PUBLIC_STATES)
@@ -519,39 +523,13 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("proposal_detail", kwargs={"pk": self.pk})
-
-    @property
-    def key(self) -> str:
-        """Municipality and number, `GM0377/2023000853`: how the audit log and exports name it."""
-        return f"{self.municipality.code}/{self.number}"
-
-    @property
-    def is_concept(self) -> bool:
-        return self.state == State.CONCEPT
-
-    @property
-    def has_besluit(self) -> bool:
-        return self.state in DECIDED_STATES
-
-    @property
-    def awaits_signatures(self) -> bool:
-        """Decided, and waiting for voorzitter and griffier to sign."""
-        return self.state == State.ADVISED
-
-    @property
-    def is_final(self) -> bool:
-        return self.state in FINAL_STATES
-
-    @property
-    def is_public(self) -> bool:
-        return self.state in PUBLIC_STATES
-
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None and not self._state.adding:
             self._refuse_change_to_frozen_text()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("proposal_detail", kwargs={"pk": self.pk})
 
     def delete(self, *args, **kwargs):
         # Its history and the audit log keep naming it: a proposal is withdrawn, never deleted.
@@ -567,6 +545,36 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         self.__dict__.pop("state", None)
         models.Model.refresh_from_db(self, *args, **kwargs)
         self._update_initial_state()
+
+    @property
+    def key(self) -> str:
+        """Municipality and number, `GM0377/2023000853`: how the audit log and exports name it."""
+        return f"{self.municipality.code}/{self.number}"
+
+    @property
+    def is_concept(self) -> bool:
+        return self.state == State.CONCEPT
+
+    @property
+    def has_besluit(self) -> bool:
+        return self.state in DECIDED_STATES
+
+    @property
+    def is_before_council(self) -> bool:
+        return self.state == State.COUNCIL_ADVICE
+
+    @property
+    def awaits_signatures(self) -> bool:
+        """Decided, and waiting for voorzitter and griffier to sign."""
+        return self.state == State.ADVISED
+
+    @property
+    def is_final(self) -> bool:
+        return self.state in FINAL_STATES
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in PUBLIC_STATES
 
     def _refuse_change_to_frozen_text(self) -> None:
         stored = Proposal.objects.filter(pk=self.pk).values("state", *FROZEN_FIELDS).first()

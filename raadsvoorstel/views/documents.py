@@ -35,7 +35,8 @@ def raadsbesluit_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         if archived is None:
             return unavailable(
                 _(
-                    "Het ondertekende raadsbesluit wordt nu gearchiveerd; probeer het over een halve minuut opnieuw."
+                    "Het ondertekende raadsbesluit wordt nu gearchiveerd; "
+                    "probeer het over een halve minuut opnieuw."
                 ),
                 retry_after=ARCHIVING_RETRY_SECONDS,
             )

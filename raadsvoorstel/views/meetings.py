@@ -28,7 +28,7 @@ from ..forms import (
     SignForm,
     StartVoteForm,
 )
-from ..models import AgendaItem, CouncilMember, Meeting, State, Vote, VoteStatus, WorkflowError
+from ..models import AgendaItem, CouncilMember, Meeting, Vote, VoteStatus, WorkflowError
 from .shared import visible_proposal
 
 
@@ -133,9 +133,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
-    return get_object_or_404(
-        Meeting.objects.select_related("municipality"), pk=pk, municipality=request.user.municipality_id
-    )
+    return get_object_or_404(permissions.visible_meetings(request.user).select_related("municipality"), pk=pk)
 
 
 @login_required
@@ -208,7 +206,7 @@ def _item(request: HttpRequest, pk: int, item_pk: int) -> AgendaItem:
         AgendaItem.objects.select_related("meeting__municipality", "proposal"),
         pk=item_pk,
         meeting_id=pk,
-        meeting__municipality=request.user.municipality_id,
+        meeting__in=permissions.visible_meetings(request.user),
     )
 
 
@@ -243,7 +241,7 @@ def _render_item(request, item: AgendaItem, amendment_form: AmendmentForm, statu
             "roll_call": [(attendance.member, ballots.get(attendance.member_id)) for attendance in present],
             "tallies": [_tally(vote) for vote in votes if vote.mode == "hoofdelijk"],
             "may_manage": permissions.may_keep_meeting_records(request.user, item.meeting),
-            "decided": item.proposal.state != State.COUNCIL_ADVICE,
+            "decided": not item.proposal.is_before_council,
         },
         status=status,
     )

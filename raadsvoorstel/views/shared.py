@@ -58,7 +58,8 @@ def verified_file_response(file, sha256: str, filename: str, *, what: str, attac
         logger.error("Refused to serve %s: %s", what, damage)
         return unavailable(
             _(
-                "Dit bestand kan nu niet worden geleverd: het is beschadigd of ontbreekt. De beheerder is gewaarschuwd."
+                "Dit bestand kan nu niet worden geleverd: het is beschadigd of ontbreekt. "
+                "De beheerder is gewaarschuwd."
             )
         )
     return pdf_response(content, filename, attachment=attachment)
