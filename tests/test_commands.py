@@ -305,3 +305,37 @@ def test_replacing_a_concept_removes_its_stored_files(
         run("import_proposals", "--replace", write_json("voorstel.json", bloemendaal_document))
 
     assert not os.path.exists(path)
+
+
+def test_the_record_keeping_commands_run_as_real_processes(tmp_path):
+    """Each as an operator runs it, system checks included, on a fresh quick-start database."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite://{tmp_path / 'raadsvoorstel.sqlite3'}",
+        "RAADSVOORSTEL_VAR_DIR": str(tmp_path / "var"),
+    }
+
+    def manage(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, str(settings.BASE_DIR / "manage.py"), *args],
+            env=env,
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+        )
+
+    assert manage("migrate", "--noinput", "-v0").returncode == 0
+    assert manage("load_demo").returncode == 0
+
+    verified = manage("verify_history")
+    assert verified.returncode == 0 and "entries intact" in verified.stdout
+    checked = manage("check_archive")
+    assert checked.returncode == 0 and "bestanden intact" in checked.stdout
+    assert manage("archive_pending").stdout == "Alle ondertekende raadsbesluiten zijn gearchiveerd.\n"
+    assert manage("db_worker", "--batch", "--no-startup-delay").returncode == 0
+    exported = manage("export_archive", str(tmp_path / "export"))
+    assert exported.returncode == 0 and (tmp_path / "export" / "MANIFEST.sha256").is_file()
+
+    refused = manage("import_archive", str(tmp_path / "export"))
+    assert refused.returncode == 1
+    assert "De database is niet leeg" in refused.stderr and "Traceback" not in refused.stderr

@@ -15,18 +15,18 @@ class Command(BaseCommand):
         checked, problems = 0, []
         for archived in ArchivedDecision.objects.select_related("proposal__municipality").iterator():
             checked += 1
-            problems += self.check(archived.file, archived.sha256, f"raadsbesluit {archived.proposal.key}")
+            problems += self.verify(archived.file, archived.sha256, f"raadsbesluit {archived.proposal.key}")
         scans = Decision.objects.exclude(paper_scan="").select_related("proposal__municipality")
         for decision in scans.iterator():
             checked += 1
-            problems += self.check(
+            problems += self.verify(
                 decision.paper_scan, decision.paper_scan_sha256, f"scan van {decision.proposal.key}"
             )
         for attachment in (
             Attachment.objects.exclude(file="").select_related("proposal__municipality").iterator()
         ):
             checked += 1
-            problems += self.check(
+            problems += self.verify(
                 attachment.file,
                 attachment.sha256,
                 f"bijlage “{attachment.title}” van {attachment.proposal.key}",
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{checked} bestanden intact.")
 
     @staticmethod
-    def check(file, sha256: str, label: str) -> list[str]:
+    def verify(file, sha256: str, label: str) -> list[str]:
         try:
             files.read_verified(file, sha256)
         except files.DamagedFile as damage:
