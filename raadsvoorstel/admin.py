@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django_fsm_log.admin import StateLogInline
@@ -48,6 +48,13 @@ from .models import (
 
 # Groups play no part here: roles are on the user. Left in, they would be writable around the log.
 admin.site.unregister(Group)
+
+
+def _refusal_message(refusal: Exception) -> str:
+    """The refusal in the maintainer's words; the database's own guards speak Dutch already."""
+    if isinstance(refusal, IntegrityError):
+        return _("De database weigert deze wijziging: %(reason)s") % {"reason": str(refusal).splitlines()[0]}
+    return str(refusal)
 
 
 class ReadOnlyMixin:
@@ -99,8 +106,8 @@ class AuditedAdmin(admin.ModelAdmin):
     def _refusal_shown(self, request, view, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except (WorkflowError, PermissionDenied) as refusal:
-            self.message_user(request, str(refusal), messages.ERROR)
+        except (WorkflowError, PermissionDenied, IntegrityError) as refusal:
+            self.message_user(request, _refusal_message(refusal), messages.ERROR)
             return HttpResponseRedirect(request.path)
 
     def changeform_view(self, request, *args, **kwargs):
@@ -109,8 +116,8 @@ class AuditedAdmin(admin.ModelAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         try:
             return super().delete_view(request, object_id, extra_context)
-        except (WorkflowError, PermissionDenied) as refusal:
-            self.message_user(request, str(refusal), messages.ERROR)
+        except (WorkflowError, PermissionDenied, IntegrityError) as refusal:
+            self.message_user(request, _refusal_message(refusal), messages.ERROR)
             return HttpResponseRedirect(request.path.removesuffix("delete/"))
 
 
@@ -147,11 +154,13 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         return response
 
 
-class ThemeChildInline(admin.TabularInline):
+class ThemeChildInline(ReadOnlyTabularInline):
+    """Shown here; each sub-theme is added and changed on its own page, with its own entry."""
+
     model = Theme
     fk_name = "parent"
     fields = ["name", "position", "is_pending"]
-    extra = 0
+    show_change_link = True
     verbose_name = _("deelthema")
     verbose_name_plural = _("deelthema's")
 

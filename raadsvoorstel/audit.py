@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ArchivedDecision, AuditEntry, AuditLock, Proposal, User
+from .models import FINAL_STATES, ArchivedDecision, AuditEntry, AuditLock, Proposal, User
 
 GENESIS = "0" * 64
 SYSTEM = "systeem"
@@ -125,6 +125,8 @@ def record_of(proposal: Proposal) -> dict:
     stored = Proposal.objects.with_document().get(pk=proposal.pk)
     document = export_proposal(stored)
     document.pop("state")
+    # The themes as a set: their order on screen is the theme tree's, which may be rearranged.
+    document["themes"] = sorted(document["themes"])
     if document.get("decision"):
         document["decision"].pop("pdf_sha256", None)
         document["decision"]["paper_scan_sha256"] = stored.decision.paper_scan_sha256
@@ -133,6 +135,62 @@ def record_of(proposal: Proposal) -> dict:
 
 def record_digest(proposal: Proposal) -> str:
     return sha256(record_of(proposal))
+
+
+def council_record_of(proposal: Proposal) -> dict | None:
+    """What the council's own records hold of a decision taken in this application: each
+    meeting the proposal was on, its attendance, and every vote on it with each ballot.
+    None for a decision that came in by import. What later changes may add must leave this
+    digest unchanged for records without it, so that earlier entries keep verifying."""
+    from .models import AgendaItem
+
+    decision = getattr(proposal, "decision", None)
+    if decision is None or decision.meeting_id is None:
+        return None
+    items = (
+        AgendaItem.objects.filter(proposal=proposal).select_related("meeting").order_by("meeting__starts_at")
+    )
+    record = []
+    for item in items:
+        meeting = item.meeting
+        votes = (
+            item.votes.select_related("amendment")
+            .prefetch_related("ballots__member")
+            .order_by("opened_at", "pk")
+        )
+        record.append(
+            {
+                "meeting": meeting.starts_at.astimezone(datetime.UTC).isoformat(),
+                "opened_at": meeting.opened_at.astimezone(datetime.UTC).isoformat()
+                if meeting.opened_at
+                else None,
+                "present": sorted(meeting.attendances.values_list("member__name", flat=True)),
+                "position": item.position,
+                "postponed": item.postponed,
+                "amendments": [
+                    {"title": a.title, "changes": a.changes, "result": a.result}
+                    for a in item.amendments.order_by("pk")
+                ],
+                "votes": [
+                    {
+                        "amendment": vote.amendment.title if vote.amendment_id else None,
+                        "mode": vote.mode,
+                        "for": vote.votes_for,
+                        "against": vote.votes_against,
+                        "present": vote.present,
+                        "outcome": vote.outcome,
+                        "ballots": sorted((b.member.name, b.choice) for b in vote.ballots.all()),
+                    }
+                    for vote in votes
+                ],
+            }
+        )
+    return {"items": record}
+
+
+def council_digest(proposal: Proposal) -> str | None:
+    record = council_record_of(proposal)
+    return sha256(record) if record is not None else None
 
 
 # --- Checking the history ---
@@ -167,27 +225,84 @@ def chain_problems() -> Iterator[Problem]:
 
 
 def decision_problems() -> Iterator[Problem]:
-    """Each signed decision that differs from what was recorded when it was signed, or whose
-    archive differs from what was recorded when it was archived."""
-    signed_entries = _latest_payloads(SIGNING_ACTIONS, "record_sha256")
-    archive_entries = _latest_payloads((ARCHIVING_ACTION,), "sha256")
+    """Each decision that differs from what the log recorded when it was signed: signed
+    without an entry, no longer signed though an entry says it was, signed twice, its
+    record or its meeting's record changed, or its archive not the one archived."""
+    first_signing, seen_twice = _first_signings()
+    archive_entries = _payloads_by_key((ARCHIVING_ACTION,), "sha256")
     archives = dict(ArchivedDecision.objects.values_list("proposal_id", "sha256"))
-    for proposal in Proposal.objects.final().select_related("municipality", "decision").order_by("pk"):
-        where = f"raadsbesluit {proposal.key}"
-        recorded = signed_entries.get(proposal.key)
+    final = {p.key: p for p in Proposal.objects.final().select_related("municipality", "decision")}
+    for key, seq in seen_twice:
+        yield Problem(
+            f"vermelding {seq}", f"een tweede ondertekening van {key}; een besluit wordt één keer ondertekend"
+        )
+    for key in sorted(first_signing.keys() - final.keys()):
+        yield Problem(
+            f"raadsbesluit {key}",
+            "het logboek vermeldt de ondertekening, maar het besluit is niet ondertekend",
+        )
+    for key, proposal in sorted(final.items()):
+        where = f"raadsbesluit {key}"
+        recorded = first_signing.get(key)
         if recorded is None:
             yield Problem(where, "het logboek vermeldt de ondertekening niet")
-        elif recorded != record_digest(proposal):
+            continue
+        if recorded["record_sha256"] != record_digest(proposal):
             yield Problem(where, "het besluit verschilt van wat bij de ondertekening is vastgelegd")
+        council = council_digest(proposal)
+        if "council_sha256" in recorded and council is not None and council != recorded["council_sha256"]:
+            yield Problem(
+                where, "de stemming of de presentielijst verschilt van wat bij de ondertekening is vastgelegd"
+            )
         archived = archives.get(proposal.pk)
-        if archived is not None and archive_entries.get(proposal.key) != archived:
+        if archived is not None and archive_entries.get(key) != archived:
             yield Problem(where, "het archief verschilt van wat bij het archiveren is vastgelegd")
 
 
-def _latest_payloads(actions: tuple[str, ...], field: str) -> dict[str, str]:
+def unverifiable_council_records() -> int:
+    """Signed decisions whose meeting's records are not in this database (restored from an
+    export, which carries the vote as the interchange format records it): their entry's
+    digest of the meeting cannot be recomputed here."""
+    first_signing, _twice = _first_signings()
+    keys = {key for key, payload in first_signing.items() if "council_sha256" in payload}
+    return sum(
+        1
+        for proposal in Proposal.objects.final().select_related("municipality", "decision")
+        if proposal.key in keys and proposal.decision.meeting_id is None
+    )
+
+
+def _first_signings() -> tuple[dict[str, dict], list[tuple[str, int]]]:
+    """The entry that signed each decision (the first), and every later one that claims to."""
+    first: dict[str, dict] = {}
+    twice: list[tuple[str, int]] = []
+    entries = AuditEntry.objects.filter(action__in=SIGNING_ACTIONS).order_by("seq")
+    for seq, key, action, payload in entries.values_list("seq", "object_key", "action", "payload").iterator():
+        signs = "record_sha256" in payload and (
+            action != "import_proposal" or payload.get("state") in FINAL_STATES
+        )
+        if not signs:
+            continue
+        if key in first:
+            twice.append((key, seq))
+        else:
+            first[key] = payload
+    return first, twice
+
+
+def _payloads_by_key(actions: tuple[str, ...], field: str) -> dict[str, str]:
     latest: dict[str, str] = {}
     entries = AuditEntry.objects.filter(action__in=actions).order_by("seq")
     for key, payload in entries.values_list("object_key", "payload").iterator(chunk_size=2000):
         if field in payload:
             latest[key] = payload[field]
     return latest
+
+
+def anchor_problem(anchor: str) -> Problem | None:
+    """A hash written down outside the database earlier (from `verify_history`'s output, an
+    export's audit log) must still be in the chain: a chain cut short or recomputed from some
+    entry on no longer has it."""
+    if AuditEntry.objects.filter(hash=anchor).exists():
+        return None
+    return Problem("het logboek", f"de eerder vastgelegde hash {anchor} komt er niet meer in voor")

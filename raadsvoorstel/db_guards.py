@@ -11,7 +11,8 @@ a script, a shell, a database session).
   meeting that took it, its attendance list, the agenda item, the tabled amendments, the
   votes and each member's ballot: no insert, update or delete. The meeting may still be
   closed (its `closed_at` set once). The proposal's row moves only from `signed` to
-  `rbop_adopted`, and only for a proposal that answers a regional plan.
+  `rbop_adopted`, and only for a proposal that answers a regional plan; and it becomes
+  signed only with both signatures in place. A new proposal row is always a concept.
 - **A proposal is never deleted**: it is withdrawn.
 - **The history only grows.** The audit log, the revisions, the transition log, the field
   history, the admin's log and the archive refuse update and delete.
@@ -34,6 +35,8 @@ TEXT_MESSAGE = "De tekst van een voorstel dat niet meer in concept is, ligt vast
 HISTORY_MESSAGE = "De geschiedenis wordt alleen aangevuld, nooit gewijzigd."
 ARCHIVE_MESSAGE = "Een gearchiveerd raadsbesluit verandert nooit."
 DELETE_MESSAGE = "Een raadsvoorstel wordt nooit verwijderd; trek het in."
+UNSIGNED_MESSAGE = "Een raadsbesluit is pas ondertekend als voorzitter en griffier allebei hebben getekend."
+NEW_MESSAGE = "Een nieuw raadsvoorstel begint als concept."
 
 VENDORS = ("sqlite", "postgresql")
 
@@ -60,6 +63,15 @@ def _amendments_being_applied(proposal: str) -> str:
         f" WHERE ai.proposal_id = {proposal} AND v.amendment_id IS NULL AND v.status = 'closed'"
         " AND v.outcome = 'aangenomen')"
         f" AND NOT EXISTS (SELECT 1 FROM raadsvoorstel_decision d WHERE d.proposal_id = {proposal}))"
+    )
+
+
+def _unsigned(proposal: str) -> str:
+    """The decision lacks the voorzitter's or the griffier's signature (Gemeentewet art. 32a)."""
+    return (
+        "(SELECT count(DISTINCT s.role) FROM raadsvoorstel_signature s"
+        " JOIN raadsvoorstel_decision d ON d.id = s.decision_id"
+        f" WHERE d.proposal_id = {proposal} AND s.role IN ('voorzitter', 'griffier')) < 2"
     )
 
 
@@ -207,6 +219,12 @@ def guards(vendor: str) -> list[Guard]:
                     f"OLD.state <> 'concept' AND ({_changed(PROPOSAL_TEXT_COLUMNS, distinct)})",
                     TEXT_MESSAGE,
                 ),
+                (
+                    "UPDATE",
+                    f"NEW.state IN {FINAL} AND OLD.state NOT IN {FINAL} AND {_unsigned('NEW.id')}",
+                    UNSIGNED_MESSAGE,
+                ),
+                ("INSERT", "NEW.state <> 'concept'", NEW_MESSAGE),
                 ("DELETE", None, DELETE_MESSAGE),
             ),
         )

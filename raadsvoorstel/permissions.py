@@ -184,6 +184,12 @@ def is_secretary_of_plan_body(user: User, proposal: Proposal) -> bool:
 
 
 @rules.predicate
+def chairs_the_council(user: User, proposal: Proposal) -> bool:
+    """The voorzitter (or waarnemend voorzitter): chairs the meeting, may declare a hamerstuk."""
+    return proposal is not None and signing_role(user, proposal.municipality) == SignatureRole.VOORZITTER
+
+
+@rules.predicate
 def has_left_concept(user: User, proposal: Proposal) -> bool:
     return proposal is not None and not proposal.is_concept
 
@@ -194,7 +200,8 @@ PROPOSAL_RULES = {
     "submit": is_griffie,
     "return_to_concept": is_griffie,
     "withdraw": is_griffie,
-    "record_decision": is_griffie,
+    # The griffie records; the voorzitter's hamerstuk records the decision itself.
+    "record_decision": is_griffie | chairs_the_council,
     # Signing itself checks signing_role; completing a signing in ink is the griffier's.
     "sign": may_sign_proposal,
     "record_rbop_adoption": is_secretary_of_plan_body,

@@ -203,3 +203,51 @@ def test_deleting_a_municipality_with_proposals_is_a_message_not_an_error(admin_
 def test_the_audit_log_can_be_read_in_the_admin(admin_client, concept):
     response = admin_client.get(reverse("admin:raadsvoorstel_auditentry_changelist"))
     assert response.status_code == 200 and "import_proposal" in response.text
+
+
+def test_a_theme_named_in_a_signed_decision_keeps_its_name(
+    admin_client, import_document, bloemendaal_document
+):
+    from raadsvoorstel.models import Theme
+    from tests.conftest import HAMERSTUK, with_state
+
+    signatures = [
+        {"role": "voorzitter", "name": "Pieter van Dam", "date": "2023-10-06"},
+        {"role": "griffier", "name": "Marieke Janssen", "date": "2023-10-06"},
+    ]
+    import_document(
+        with_state(
+            {**bloemendaal_document, "number": "2023000900"},
+            "signed",
+            {**HAMERSTUK, "signatures": signatures},
+        )
+    )
+    theme = Theme.objects.get(name="Jeugd en Veiligheid")
+    url = reverse("admin:raadsvoorstel_theme_change", args=[theme.pk])
+    data = {
+        "name": "Jeugd",
+        "position": theme.position,
+        "children-TOTAL_FORMS": "1",
+        "children-INITIAL_FORMS": "1",
+        "children-0-id": theme.children.get().pk,
+        "children-0-parent": theme.pk,
+    }
+
+    response = admin_client.post(url, data, follow=True)
+
+    assert "staat in een ondertekend raadsbesluit" in response.text
+    assert Theme.objects.get(pk=theme.pk).name == "Jeugd en Veiligheid"
+    # A sub-theme no signed decision names may still be renamed.
+    unused = Theme.objects.get(name="Mensenhandel")
+    data = {"name": "Mensensmokkel", "parent": unused.parent_id, "position": unused.position}
+    data |= {"children-TOTAL_FORMS": "0", "children-INITIAL_FORMS": "0"}
+    admin_client.post(reverse("admin:raadsvoorstel_theme_change", args=[unused.pk]), data)
+    assert Theme.objects.get(pk=unused.pk).name == "Mensensmokkel"
+
+
+def test_sub_themes_are_shown_in_their_theme_and_changed_on_their_own_page(admin_client, reference_data):
+    from raadsvoorstel.models import Theme
+
+    theme = Theme.objects.get(name="Ondermijning")
+    page = admin_client.get(reverse("admin:raadsvoorstel_theme_change", args=[theme.pk])).text
+    assert "Mensenhandel" in page and 'name="children-0-name"' not in page

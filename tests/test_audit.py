@@ -5,21 +5,24 @@ from __future__ import annotations
 
 import datetime
 import threading
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 
 from raadsvoorstel import actions, audit, db_guards
 from raadsvoorstel.models import (
     ArchivedDecision,
+    Attendance,
     AuditEntry,
     DecisionPoint,
     MemberBallot,
     Proposal,
     Signature,
+    Vote,
     VoteMode,
 )
 from raadsvoorstel.text import ProposalText
@@ -45,8 +48,6 @@ def without_guards(change) -> None:
 
 
 def verify() -> str:
-    from io import StringIO
-
     out = StringIO()
     call_command("verify_history", stdout=out)
     return out.getvalue()
@@ -120,11 +121,97 @@ def test_an_edit_records_the_digest_of_the_text_it_saved(concept, griffie):
     assert entry.payload["text_sha256"] == audit.sha256(concept.revisions.get(version=2).text)
 
 
-def test_verify_history_passes_an_untouched_history(signed):
-    assert (
+def test_verify_history_passes_an_untouched_history_and_names_its_last_hash(signed):
+    last = AuditEntry.objects.latest("seq")
+    assert verify().splitlines() == [
+        f"{AuditEntry.objects.count()} entries intact (1 ondertekende raadsbesluiten gecontroleerd).",
+        f"Laatste vermelding {last.seq}: {last.hash} (bewaar deze hash buiten de database).",
+    ]
+
+
+def test_the_signing_entry_also_holds_the_digest_of_the_meetings_records(signed):
+    entry = AuditEntry.objects.get(action="complete_signing")
+    assert entry.payload["council_sha256"] == audit.council_digest(signed)
+    (item,) = audit.council_record_of(signed)["items"]
+    assert len(item["present"]) == 12 and len(item["votes"][0]["ballots"]) == 12
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda p: MemberBallot.objects.filter(member__name="Lid 3").update(choice="tegen"),
+        lambda p: Attendance.objects.filter(member__name="Lid 3").delete(),
+        lambda p: Vote.objects.update(present=19),
+    ],
+    ids=["a ballot", "the attendance list", "the vote's count of those present"],
+)
+def test_verify_history_names_a_change_to_the_meetings_records(signed, change):
+    without_guards(lambda cursor: change(signed))
+    with pytest.raises(CommandError, match="de stemming of de presentielijst verschilt"):
         verify()
-        == f"{AuditEntry.objects.count()} entries intact (1 ondertekende raadsbesluiten gecontroleerd).\n"
+
+
+def test_verify_history_names_a_decision_no_longer_signed(signed):
+    def unsign(cursor):
+        Proposal.objects.filter(pk=signed.pk).update(state="advised")
+        Signature.objects.filter(decision__proposal=signed).delete()
+
+    without_guards(unsign)
+    with pytest.raises(CommandError, match="vermeldt de ondertekening, maar het besluit is niet ondertekend"):
+        verify()
+
+
+def test_verify_history_names_a_second_signing_entry_added_to_hide_a_change(signed):
+    """Someone changes a point, then appends a fresh signing entry with the new digest."""
+    without_guards(
+        lambda cursor: DecisionPoint.objects.filter(proposal=signed, position=1).update(text="iets anders")
     )
+    with transaction.atomic():
+        forged = audit.append(
+            "complete_signing",
+            "proposal",
+            signed.key,
+            {"record_sha256": audit.record_digest(signed)},
+            by=None,
+        )
+    with pytest.raises(CommandError, match=f"vermelding {forged.seq}: een tweede ondertekening"):
+        verify()
+
+
+def test_an_imported_decision_that_is_not_signed_makes_no_signing_entry(
+    import_document, bloemendaal_document
+):
+    import_document(with_state(bloemendaal_document, "advised", HAMERSTUK))
+    assert AuditEntry.objects.get(action="import_proposal").payload["state"] == "advised"
+    assert next(audit.decision_problems(), None) is None
+
+
+def test_verify_history_with_an_anchor_notices_a_chain_recomputed_from_scratch(signed):
+    anchor = AuditEntry.objects.latest("seq").hash
+
+    def verify_with_anchor():
+        call_command("verify_history", "--anchor", anchor, stdout=StringIO())
+
+    verify_with_anchor()
+
+    def recompute(cursor):
+        # Rewrite an early entry, then every hash after it, so the chain itself is consistent.
+        entries = list(AuditEntry.objects.order_by("seq"))
+        entries[2].payload = {**entries[2].payload, "extra": "stilletjes"}
+        previous = entries[1].hash
+        for entry in entries[2:]:
+            entry.previous_hash = previous
+            entry.digest = audit.sha256(entry.payload)
+            entry.hash = audit.entry_hash(entry)
+            AuditEntry.objects.filter(pk=entry.pk).update(
+                payload=entry.payload, previous_hash=entry.previous_hash, digest=entry.digest, hash=entry.hash
+            )
+            previous = entry.hash
+
+    without_guards(recompute)
+    verify()  # without the anchor, a recomputed chain looks whole
+    with pytest.raises(CommandError, match=f"de eerder vastgelegde hash {anchor} komt er niet meer in voor"):
+        verify_with_anchor()
 
 
 def test_verify_history_names_a_signed_decision_changed_in_the_database(signed):

@@ -40,7 +40,7 @@ from raadsvoorstel.models import (
     Vote,
     VoteMode,
 )
-from tests.conftest import with_state
+from tests.conftest import HAMERSTUK, with_state
 
 pytestmark = pytest.mark.django_db
 
@@ -325,7 +325,12 @@ def test_every_guard_survives_the_migrations():
 
 def test_the_latest_migration_holds_the_guards_the_generator_makes_today():
     """A migration keeps its SQL frozen; this says when db_guards changed without a new one."""
-    migration = importlib.import_module("raadsvoorstel.migrations.0007_audit_log_and_guards")
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connection)
+    names = sorted(name for app, name in loader.disk_migrations if app == "raadsvoorstel")
+    modules = [importlib.import_module(f"raadsvoorstel.migrations.{name}") for name in names]
+    migration = [module for module in modules if hasattr(module, "GUARDS")][-1]
     for vendor in db_guards.VENDORS:
         assert migration.GUARDS[vendor] == db_guards.create_statements(vendor)
         assert migration.DROP_GUARDS[vendor] == db_guards.drop_statements(vendor)
@@ -347,3 +352,21 @@ def test_a_transactional_test_meets_the_guards_and_leaves_an_empty_database(
 
     assert refusal(lambda: Proposal.objects.filter(pk=signed.pk).update(subject="Anders")) in MESSAGES
     assert refusal(lambda: AuditEntry.objects.all().delete()) == db_guards.HISTORY_MESSAGE
+
+
+def test_a_decision_becomes_signed_only_with_both_signatures(import_document, bloemendaal_document):
+    advised = import_document(with_state(bloemendaal_document, "advised", HAMERSTUK))
+    row = Proposal.objects.filter(pk=advised.pk)
+    assert refusal(lambda: row.update(state="signed")) == db_guards.UNSIGNED_MESSAGE
+    assert refusal(lambda: row.update(state="rbop_adopted")) == db_guards.UNSIGNED_MESSAGE
+    Signature.objects.create(
+        decision=advised.decision, role="voorzitter", name="X", date=datetime.date(2023, 10, 6)
+    )
+    assert refusal(lambda: row.update(state="signed")) == db_guards.UNSIGNED_MESSAGE
+
+
+def test_a_proposal_row_is_only_ever_inserted_as_a_concept(bloemendaal):
+    new = Proposal(
+        municipality=bloemendaal, number="1", subject="X", proposer="college", date=FAR_BACK, state="signed"
+    )
+    assert refusal(lambda: Proposal.objects.bulk_create([new])) == db_guards.NEW_MESSAGE

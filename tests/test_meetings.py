@@ -862,3 +862,74 @@ def test_closing_a_vote_while_a_member_votes_gives_a_consistent_tally(roll_call,
         assert not ballots.filter(member=members[11]).exists()
     decision = Decision.objects.get(proposal=item.proposal)
     assert decision.member_votes.count() == ballots.count()
+
+
+# --- Deliberation and the agenda: what may still happen to a proposal the council is handling ---
+
+
+def test_a_proposal_returned_to_concept_leaves_the_agenda_and_can_come_back(item, meeting, griffie):
+    proposal = fresh(item.proposal)
+    actions.return_proposal_to_concept(proposal, by=griffie, reason="tekst aanpassen")
+    assert not AgendaItem.objects.filter(pk=item.pk).exists()
+
+    actions.submit_proposal(fresh(proposal), by=griffie)
+    again = actions.put_on_agenda(meeting, fresh(proposal), by=griffie)
+    assert again.proposal_id == proposal.pk
+
+
+def test_a_proposal_with_a_tabled_amendment_does_not_go_back_to_concept(item, griffie):
+    actions.table_amendment(item, "Duinen", ["A"], [(1, "kennis te nemen; en")], by=griffie)
+    with pytest.raises(WorkflowError, match="al in behandeling"):
+        actions.return_proposal_to_concept(fresh(item.proposal), by=griffie, reason="tekst aanpassen")
+    assert stored_state(item.proposal) == State.COUNCIL_ADVICE
+
+
+def test_a_proposal_is_not_withdrawn_while_a_vote_on_it_is_open(item, open_with, meeting, griffie):
+    open_with(meeting, 15)
+    vote = actions.start_vote(item, VoteMode.HANDOPSTEKING, by=griffie)
+    with pytest.raises(WorkflowError, match="Er loopt een stemming"):
+        actions.withdraw_proposal(fresh(item.proposal), by=griffie, reason="dubbel")
+    with pytest.raises(WorkflowError, match="al in behandeling"):
+        actions.return_proposal_to_concept(fresh(item.proposal), by=griffie, reason="dubbel")
+    actions.close_vote(vote, votes_for=10, votes_against=5, by=griffie)
+    assert stored_state(item.proposal) == State.ADVISED
+
+
+def test_an_item_is_held_over_once_and_only_while_undecided(item, later_meeting, adopted, griffie):
+    with pytest.raises(WorkflowError, match="al besloten"):
+        actions.postpone_item(item, later_meeting, by=griffie)
+    assert not AgendaItem.objects.filter(meeting=later_meeting).exists()
+
+
+def test_holding_over_twice_is_refused(item, later_meeting, griffie):
+    actions.postpone_item(item, later_meeting, by=griffie)
+    with pytest.raises(WorkflowError, match="al aangehouden"):
+        actions.postpone_item(item, later_meeting, by=griffie)
+    assert AgendaItem.objects.filter(proposal=item.proposal, postponed=False).count() == 1
+
+
+def test_the_attendance_of_a_meeting_with_a_signed_decision_is_final(
+    adopted, meeting, members, griffie, voorzitter, griffier
+):
+    actions.sign_decision(fresh(adopted), by=voorzitter)
+    actions.sign_decision(fresh(adopted), by=griffier)
+    with pytest.raises(WorkflowError, match="presentielijst ligt daarmee vast"):
+        actions.set_attendance(meeting, members[:10], by=griffie)
+
+
+def test_an_amendment_of_another_item_cannot_be_put_to_the_vote(
+    item, meeting, open_with, griffie, bloemendaal_document, import_document
+):
+    other = import_document({**bloemendaal_document, "number": "2023000901"})
+    actions.submit_proposal(other, by=griffie)
+    other_item = actions.put_on_agenda(meeting, fresh(other), by=griffie)
+    foreign = actions.table_amendment(other_item, "Elders", ["B"], [(1, "iets; en")], by=griffie)
+    open_with(meeting, 15)
+    with pytest.raises(WorkflowError, match="hoort niet bij dit agendapunt"):
+        actions.start_vote(item, VoteMode.HANDOPSTEKING, amendment=foreign, by=griffie)
+
+
+def test_the_voorzitter_may_declare_a_hamerstuk(item, open_with, meeting, voorzitter):
+    open_with(meeting, 15)
+    actions.start_vote(item, VoteMode.HAMERSTUK, by=voorzitter)
+    assert stored_state(item.proposal) == State.ADVISED

@@ -187,3 +187,10 @@ def test_a_substitute_signature_survives_export_and_import(import_document, bloe
     )
     exported = export_proposal(Proposal.objects.with_document().get(pk=proposal.pk))
     assert exported["decision"]["signatures"] == signatures
+
+
+def test_one_person_cannot_be_both_signatories(advised, people, bloemendaal):
+    bloemendaal.deputy_griffier = people["voorzitter"]
+    actions.save_reference(bloemendaal, by=None, changed=["deputy_griffier"])
+    with pytest.raises(WorkflowError, match="twee mensen"):
+        record_in_ink(advised, people, by="griffier", voorzitter="voorzitter", griffier="voorzitter")

@@ -167,12 +167,21 @@ def sign_decision(proposal: Proposal, *, by: User) -> Signature:
             "as_substitute": signature.as_substitute,
         }
         if decision.signatures.count() == 2:
-            payload["record_sha256"] = audit.record_digest(proposal)
-            run_transition(proposal, "complete_signing", by=by, payload=payload)
+            run_transition(proposal, "complete_signing", by=by, payload=payload | _signed_record(proposal))
             enqueue_archive(proposal)
         else:
             record("sign_decision", proposal, payload, by=by)
     return signature
+
+
+def _signed_record(proposal: Proposal) -> dict:
+    """What the signing entry holds of the decision: the digest of its record, and of the
+    meeting's own records where the council decided in this application."""
+    digests = {"record_sha256": audit.record_digest(proposal)}
+    council = audit.council_digest(proposal)
+    if council is not None:
+        digests["council_sha256"] = council
+    return digests
 
 
 def signatories(municipality: Municipality) -> dict[str, list[tuple[User, bool]]]:
@@ -214,6 +223,10 @@ def sign_on_paper(
         if decision.signatures.exists():
             raise WorkflowError(_("Dit besluit is al deels digitaal ondertekend."))
         _check_signing_date(date, decision)
+        if voorzitter == griffier:
+            raise WorkflowError(
+                _("Voorzitter en griffier zijn twee mensen: een besluit heeft twee handtekeningen.")
+            )
         chosen = {SignatureRole.VOORZITTER: voorzitter, SignatureRole.GRIFFIER: griffier}
         documents = []
         for role, person in chosen.items():
@@ -244,8 +257,8 @@ def sign_on_paper(
                     d.role: {"name": d.name, "as_substitute": d.as_substitute} for d in documents
                 },
                 "scan_sha256": digest,
-                "record_sha256": audit.record_digest(proposal),
-            },
+            }
+            | _signed_record(proposal),
         )
         enqueue_archive(proposal)
 

@@ -200,10 +200,29 @@ def put_on_agenda(meeting: Meeting, proposal: Proposal, *, by: User) -> AgendaIt
 def postpone_item(item: AgendaItem, to: Meeting, *, by: User, on_tie: bool = False) -> AgendaItem:
     """Aangehouden: the proposal moves to a later meeting; this item stays, marked."""
     _require_griffie(by, item.meeting.municipality, _("houdt een voorstel aan"))
-    if to.starts_at <= item.meeting.starts_at:
-        raise WorkflowError(_("Een voorstel wordt aangehouden tot een latere vergadering."))
     with transaction.atomic():
-        item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        # Decided on as they are now, under the locks, not as the caller loaded them.
+        proposal = (
+            Proposal.objects.select_for_update().select_related("municipality").get(pk=item.proposal_id)
+        )
+        item = AgendaItem.objects.select_for_update().select_related("meeting__municipality").get(pk=item.pk)
+        to = Meeting.objects.select_related("municipality").get(pk=to.pk)
+        # Held over by a tie (art. 32), an item waits for the griffie to move it; once moved,
+        # the proposal has its live item on the later agenda.
+        if AgendaItem.objects.filter(proposal=proposal, postponed=False).exclude(pk=item.pk).exists():
+            raise WorkflowError(_("Dit agendapunt is al aangehouden tot een latere vergadering."))
+        if not proposal.is_before_council:
+            raise WorkflowError(_("Over dit voorstel is al besloten; het wordt niet meer aangehouden."))
+        if item.votes.filter(status=VoteStatus.OPEN).exists():
+            raise WorkflowError(_("Tijdens een stemming wordt een voorstel niet aangehouden."))
+        if to.municipality_id != item.meeting.municipality_id or to.starts_at <= item.meeting.starts_at:
+            raise WorkflowError(
+                _("Een voorstel wordt aangehouden tot een latere vergadering van dezelfde raad.")
+            )
+        if to.closed_at:
+            raise WorkflowError(_("Die vergadering is al gesloten."))
+        if to.agenda_items.filter(proposal=proposal).exists():
+            raise WorkflowError(_("Dit voorstel staat al op de agenda van die vergadering."))
         item.postponed = True
         item.postponed_on_tie = item.postponed_on_tie or on_tie
         item.save(update_fields=["postponed", "postponed_on_tie"])
@@ -242,6 +261,10 @@ def set_attendance(meeting: Meeting, members: list[CouncilMember], *, by: User) 
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.votes_open():
             raise WorkflowError(_("Tijdens een stemming verandert de presentielijst niet."))
+        if meeting.has_signed_decisions():
+            raise WorkflowError(
+                _("Een besluit van deze vergadering is ondertekend; haar presentielijst ligt daarmee vast.")
+            )
         meeting.attendances.exclude(member__in=members).delete()
         present = set(meeting.attendances.values_list("member_id", flat=True))
         Attendance.objects.bulk_create(
@@ -329,6 +352,10 @@ def start_vote(item: AgendaItem, mode: str, *, amendment: TabledAmendment | None
             raise WorkflowError(_("Over dit agendapunt wordt niet meer gestemd."))
         if meeting.votes_open():
             raise WorkflowError(_("Er loopt al een stemming; sluit die eerst."))
+        if amendment is not None:
+            amendment = item.amendments.filter(pk=amendment.pk).first()
+            if amendment is None:
+                raise WorkflowError(_("Dit amendement hoort niet bij dit agendapunt."))
         if amendment is None and item.amendments.filter(result="").exists():
             raise WorkflowError(_("Eerst wordt over de amendementen gestemd."))
         if amendment is not None and amendment.result:
@@ -388,6 +415,10 @@ def close_vote(
         vote = Vote.objects.select_for_update().get(pk=vote.pk)
         if not vote.is_open:
             raise WorkflowError(_("Deze stemming is al gesloten."))
+        # The item as it is now: whether an earlier tie held it over (art. 32) is read here.
+        item = vote.agenda_item = AgendaItem.objects.select_related("meeting__municipality", "proposal").get(
+            pk=vote.agenda_item_id
+        )
         if vote.mode == VoteMode.HOOFDELIJK:
             votes_for = vote.ballots.filter(choice="voor").count()
             votes_against = vote.ballots.filter(choice="tegen").count()

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from .. import audit, files, permissions
 from ..interchange import ProposalDocument
 from ..models import (
+    AgendaItem,
     Attachment,
     DecisionPoint,
     Municipality,
@@ -68,9 +69,16 @@ def submit_proposal(proposal: Proposal, *, by: User, reason: str = "") -> None:
 
 
 def return_proposal_to_concept(proposal: Proposal, *, by: User, reason: str = "") -> None:
-    """Take a proposal back from the council before it decides (griffie, with a reason)."""
+    """Take a proposal back from the council before it deliberates on it (griffie, with a
+    reason); it leaves the agenda it was on, so that it can be put on one again later."""
     with acting_on(proposal):
         run_transition(proposal, "return_to_concept", by=by, reason=reason)
+        for item in AgendaItem.objects.filter(proposal=proposal, postponed=False).select_related("meeting"):
+            # Nothing was tabled or voted here (the transition's condition): the item has no history.
+            item.delete()
+            record(
+                "take_off_agenda", item.meeting, {"proposal": proposal.key, "position": item.position}, by=by
+            )
 
 
 def withdraw_proposal(proposal: Proposal, *, by: User, reason: str = "") -> None:

@@ -13,11 +13,20 @@ from collections.abc import Callable
 from django.core import serializers
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils.translation import gettext as _
 
 from .. import permissions
-from ..models import CouncilMember, Municipality, RegionalBody, RegionalPlan, Theme, User, WorkflowError
+from ..models import (
+    CouncilMember,
+    Municipality,
+    Proposal,
+    RegionalBody,
+    RegionalPlan,
+    Theme,
+    User,
+    WorkflowError,
+)
 from .base import record
 
 __all__ = [
@@ -64,6 +73,33 @@ class _Named:
         self.key = f"{obj._meta.model_name}/{obj.pk}"
 
 
+# What a signed raadsbesluit names of the reference data: changing it would change the
+# signed record (and make verify_history report it).
+NAMED_BY_SIGNED_DECISIONS = {
+    Municipality: ("code", "name"),
+    Theme: ("name", "parent_id"),
+    RegionalPlan: ("code",),
+}
+
+
+def _refuse_change_to_what_signed_decisions_name(obj: models.Model) -> None:
+    fields = NAMED_BY_SIGNED_DECISIONS.get(type(obj))
+    if not fields or obj._state.adding:
+        return
+    stored = type(obj).objects.filter(pk=obj.pk).values(*fields).first()
+    if stored is None or all(getattr(obj, field) == value for field, value in stored.items()):
+        return
+    if isinstance(obj, Theme):
+        used = Proposal.objects.final().filter(Q(themes=obj) | Q(themes__parent=obj)).exists()
+    else:
+        used = obj.proposals.final().exists()
+    if used:
+        raise WorkflowError(
+            _("“%(object)s” staat in een ondertekend raadsbesluit; de naam of code verandert daarom niet.")
+            % {"object": obj}
+        )
+
+
 def save_reference(
     obj: models.Model,
     *,
@@ -75,6 +111,7 @@ def save_reference(
     own saving of relations and inlines) in the same transaction, before the audit entry."""
     _check(obj, by)
     adding = obj._state.adding
+    _refuse_change_to_what_signed_decisions_name(obj)
     with transaction.atomic():
         obj.save()
         if then is not None:

@@ -112,6 +112,10 @@ class Meeting(models.Model):
     def is_open(self) -> bool:
         return self.opened_at is not None and self.closed_at is None
 
+    def has_signed_decisions(self) -> bool:
+        """A decision taken here is signed: the meeting's records are final (db_guards.py)."""
+        return self.agenda_items.filter(proposal__in=Proposal.objects.final()).exists()
+
     def votes_open(self) -> bool:
         return Vote.objects.filter(agenda_item__meeting=self, status=VoteStatus.OPEN).exists()
 

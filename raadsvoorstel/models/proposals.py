@@ -29,6 +29,8 @@ __all__ = [
     "TextFrozen",
     "has_decision_points",
     "has_no_decision",
+    "is_not_in_deliberation",
+    "has_no_open_vote",
     "has_adopting_decision",
     "has_rejecting_decision",
     "has_both_signatures",
@@ -377,6 +379,26 @@ def has_no_decision(proposal: Proposal) -> bool:
     return not Decision.objects.filter(proposal=proposal).exists()
 
 
+@_condition(
+    _(
+        "De raad heeft dit voorstel al in behandeling: er is een amendement ingediend of erover "
+        "gestemd. Het gaat niet meer terug naar concept; de tekst is die waarover de raad spreekt."
+    )
+)
+def is_not_in_deliberation(proposal: Proposal) -> bool:
+    from .meetings import TabledAmendment, Vote
+
+    live = {"agenda_item__proposal": proposal, "agenda_item__postponed": False}
+    return not (Vote.objects.filter(**live).exists() or TabledAmendment.objects.filter(**live).exists())
+
+
+@_condition(_("Er loopt een stemming over dit voorstel; sluit die eerst."))
+def has_no_open_vote(proposal: Proposal) -> bool:
+    from .meetings import Vote, VoteStatus
+
+    return not Vote.objects.filter(agenda_item__proposal=proposal, status=VoteStatus.OPEN).exists()
+
+
 @_condition(_("Er is geen aangenomen besluit van de raad vastgelegd."))
 def has_adopting_decision(proposal: Proposal) -> bool:
     return Decision.objects.filter(proposal=proposal, result=Result.AANGENOMEN).exists()
@@ -603,7 +625,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.COUNCIL_ADVICE,
         target=State.CONCEPT,
-        conditions=[has_no_decision],
+        conditions=[has_no_decision, is_not_in_deliberation],
         permission=_allowed("return_to_concept"),
     )
     def return_to_concept(self, *, by: User, reason: str = "") -> None:
@@ -613,7 +635,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.CONCEPT, State.COUNCIL_ADVICE],
         target=State.WITHDRAWN,
-        conditions=[has_no_decision],
+        conditions=[has_no_decision, has_no_open_vote],
         permission=_allowed("withdraw"),
     )
     def withdraw(self, *, by: User, reason: str = "") -> None:

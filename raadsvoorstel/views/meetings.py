@@ -8,6 +8,7 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -50,6 +51,10 @@ def _done(request: HttpRequest, run, success: str) -> bool:
     except (WorkflowError, ValidationError) as refusal:
         for message in getattr(refusal, "messages", [str(refusal)]):
             messages.error(request, message)
+        return False
+    except IntegrityError as refusal:
+        # The database's guards refused (they speak Dutch); the action's transaction is undone.
+        messages.error(request, _("Niet opgeslagen: %(reason)s") % {"reason": str(refusal).splitlines()[0]})
         return False
     messages.success(request, success)
     return True
