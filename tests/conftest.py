@@ -110,6 +110,37 @@ def run_tasks(db):
 
 
 @pytest.fixture
+def sign_after_roll_call(bloemendaal, griffie, griffier, voorzitter):
+    """`sign_after_roll_call(proposal)`: the proposal through the council the long way, through
+    the actions: 19 members, a meeting of 5 October 2023 with 12 present, a roll call all
+    voor, then signed by voorzitter and griffier. Returns it, signed."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    members = [
+        actions.add_member(bloemendaal, f"Lid {n}", "Partij", datetime.date(2022, 3, 30), by=griffie)
+        for n in range(19)
+    ]
+    starts_at = datetime.datetime(2023, 10, 5, 20, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    meeting = actions.schedule_meeting(bloemendaal, starts_at, "Raadzaal", by=griffie)
+
+    def sign(proposal: Proposal) -> Proposal:
+        actions.submit_proposal(Proposal.objects.get(pk=proposal.pk), by=griffie)
+        item = actions.put_on_agenda(meeting, Proposal.objects.get(pk=proposal.pk), by=griffie)
+        actions.set_attendance(meeting, members[:12], by=griffie)
+        actions.open_meeting(meeting, by=griffie)
+        vote = actions.start_vote(item, "hoofdelijk", by=griffie)
+        for member in members[:12]:
+            actions.cast_ballot(vote, member, "voor", by=griffie)
+        actions.close_vote(vote, by=griffie)
+        actions.sign_decision(Proposal.objects.get(pk=proposal.pk), by=voorzitter)
+        actions.sign_decision(Proposal.objects.get(pk=proposal.pk), by=griffier)
+        return Proposal.objects.select_related("municipality").get(pk=proposal.pk)
+
+    return sign
+
+
+@pytest.fixture
 def reference_data(db) -> None:
     demo.load_reference_data()
 

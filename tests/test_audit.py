@@ -23,7 +23,6 @@ from raadsvoorstel.models import (
     Proposal,
     Signature,
     Vote,
-    VoteMode,
 )
 from raadsvoorstel.text import ProposalText
 from tests.conftest import HAMERSTUK, with_state
@@ -54,28 +53,12 @@ def verify() -> str:
 
 
 @pytest.fixture
-def signed(concept, bloemendaal, griffie, griffier, voorzitter, settings, tmp_path, run_tasks) -> Proposal:
+def signed(concept, sign_after_roll_call, settings, tmp_path, run_tasks) -> Proposal:
     """The Bloemendaal case through the council by roll call, signed and archived."""
     settings.MEDIA_ROOT = tmp_path
-    members = [
-        actions.add_member(bloemendaal, f"Lid {n}", "Partij", datetime.date(2022, 3, 30), by=griffie)
-        for n in range(19)
-    ]
-    meeting = actions.schedule_meeting(
-        bloemendaal, datetime.datetime(2023, 10, 5, 20, tzinfo=AMSTERDAM), "Raadzaal", by=griffie
-    )
-    actions.submit_proposal(concept, by=griffie)
-    item = actions.put_on_agenda(meeting, concept, by=griffie)
-    actions.set_attendance(meeting, members[:12], by=griffie)
-    actions.open_meeting(meeting, by=griffie)
-    vote = actions.start_vote(item, VoteMode.HOOFDELIJK, by=griffie)
-    for member in members[:12]:
-        actions.cast_ballot(vote, member, "voor", by=griffie)
-    actions.close_vote(vote, by=griffie)
-    actions.sign_decision(Proposal.objects.get(pk=concept.pk), by=voorzitter)
-    actions.sign_decision(Proposal.objects.get(pk=concept.pk), by=griffier)
+    signed = sign_after_roll_call(concept)
     run_tasks()
-    return Proposal.objects.select_related("municipality").get(pk=concept.pk)
+    return signed
 
 
 def test_every_action_appends_one_entry_naming_who_did_it(signed):

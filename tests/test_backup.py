@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from raadsvoorstel import actions, demo
-from raadsvoorstel.models import ArchivedDecision, AuditEntry, Proposal, VoteMode
+from raadsvoorstel.models import ArchivedDecision, AuditEntry, Proposal
 from tests.conftest import HAMERSTUK, with_state
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def files_in(directory: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def archive_world(
-    bloemendaal,
+    sign_after_roll_call,
     import_document,
     bloemendaal_document,
     griffie,
@@ -54,24 +54,7 @@ def archive_world(
     """A signed decision by roll call (archived), one signed in ink (with its scan), a concept
     with an attachment, and one withdrawn; all through the actions, so the log is full."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    members = [
-        actions.add_member(bloemendaal, f"Lid {n}", "Partij", datetime.date(2022, 3, 30), by=griffie)
-        for n in range(19)
-    ]
-    meeting = actions.schedule_meeting(
-        bloemendaal, datetime.datetime(2023, 10, 5, 20, tzinfo=AMSTERDAM), "Raadzaal", by=griffie
-    )
-    by_vote = import_document(bloemendaal_document)
-    actions.submit_proposal(by_vote, by=griffie)
-    item = actions.put_on_agenda(meeting, by_vote, by=griffie)
-    actions.set_attendance(meeting, members[:12], by=griffie)
-    actions.open_meeting(meeting, by=griffie)
-    vote = actions.start_vote(item, VoteMode.HOOFDELIJK, by=griffie)
-    for member in members[:12]:
-        actions.cast_ballot(vote, member, "voor", by=griffie)
-    actions.close_vote(vote, by=griffie)
-    actions.sign_decision(Proposal.objects.get(pk=by_vote.pk), by=voorzitter)
-    actions.sign_decision(Proposal.objects.get(pk=by_vote.pk), by=griffier)
+    sign_after_roll_call(import_document(bloemendaal_document))
 
     in_ink = import_document(
         with_state({**bloemendaal_document, "number": "2012/0815"}, "advised", HAMERSTUK)
