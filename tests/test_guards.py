@@ -52,6 +52,8 @@ MESSAGES = (
     db_guards.HISTORY_MESSAGE,
     db_guards.ARCHIVE_MESSAGE,
     db_guards.DELETE_MESSAGE,
+    db_guards.UNSIGNED_MESSAGE,
+    db_guards.NEW_MESSAGE,
 )
 
 
