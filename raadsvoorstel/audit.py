@@ -171,21 +171,46 @@ def council_record_of(proposal: Proposal) -> dict | None:
                     {"title": a.title, "changes": a.changes, "result": a.result}
                     for a in item.amendments.order_by("pk")
                 ],
-                "votes": [
-                    {
-                        "amendment": vote.amendment.title if vote.amendment_id else None,
-                        "mode": vote.mode,
-                        "for": vote.votes_for,
-                        "against": vote.votes_against,
-                        "present": vote.present,
-                        "outcome": vote.outcome,
-                        "ballots": sorted((b.member.name, b.choice) for b in vote.ballots.all()),
-                    }
-                    for vote in votes
-                ],
+                "votes": [_vote_record(vote) for vote in votes],
             }
         )
+        changes = list(
+            meeting.presence_changes.order_by("at", "pk").values_list("member__name", "arrived", "at")
+        )
+        if changes:
+            record[-1]["presence_changes"] = [
+                [name, arrived, at.astimezone(datetime.UTC).isoformat()] for name, arrived, at in changes
+            ]
+        motions = list(item.motions.order_by("pk").values_list("title", "result"))
+        if motions:
+            record[-1]["motions"] = [list(motion) for motion in motions]
     return {"items": record}
+
+
+def _vote_record(vote) -> dict:
+    """One vote as the council's digest holds it; what later records add appears only where
+    it is there, so that a record without it digests as it always did."""
+    record = {
+        "amendment": vote.amendment.title if vote.amendment_id else None,
+        "mode": vote.mode,
+        "for": vote.votes_for,
+        "against": vote.votes_against,
+        "present": vote.present,
+        "outcome": vote.outcome,
+        "ballots": sorted((b.member.name, b.choice) for b in vote.ballots.all()),
+    }
+    if vote.motion_id:
+        record["motion"] = vote.motion.title
+    if vote.seated is not None:
+        record["seated"] = vote.seated
+    excluded = sorted(vote.exclusions.values_list("member__name", "reason"))
+    if excluded:
+        record["excluded"] = [list(member) for member in excluded]
+    if vote.call_order:
+        record["call_order"] = vote.call_order_names()
+    if vote.withdrawal_reason:
+        record["withdrawn"] = vote.withdrawal_reason
+    return record
 
 
 def council_digest(proposal: Proposal) -> str | None:

@@ -61,7 +61,7 @@ def _amendments_being_applied(proposal: str) -> str:
         "(EXISTS (SELECT 1 FROM raadsvoorstel_vote v"
         " JOIN raadsvoorstel_agendaitem ai ON ai.id = v.agenda_item_id"
         f" WHERE ai.proposal_id = {proposal} AND v.amendment_id IS NULL AND v.status = 'closed'"
-        " AND v.outcome = 'aangenomen')"
+        " AND v.motion_id IS NULL AND v.outcome = 'aangenomen')"
         f" AND NOT EXISTS (SELECT 1 FROM raadsvoorstel_decision d WHERE d.proposal_id = {proposal}))"
     )
 
@@ -79,6 +79,10 @@ def _unsigned(proposal: str) -> str:
 _VIA_DECISION = "(SELECT d.proposal_id FROM raadsvoorstel_decision d WHERE d.id = {row}.decision_id)"
 _VIA_AGENDA_ITEM = (
     "(SELECT ai.proposal_id FROM raadsvoorstel_agendaitem ai WHERE ai.id = {row}.agenda_item_id)"
+)
+_VIA_VOTE = (
+    "(SELECT ai.proposal_id FROM raadsvoorstel_agendaitem ai"
+    " JOIN raadsvoorstel_vote v ON v.agenda_item_id = ai.id WHERE v.id = {row}.vote_id)"
 )
 
 TEXT_TABLES = {
@@ -99,10 +103,11 @@ DECISION_TABLES = {
     "raadsvoorstel_agendaitem": "{row}.proposal_id",
     "raadsvoorstel_tabledamendment": _VIA_AGENDA_ITEM,
     "raadsvoorstel_vote": _VIA_AGENDA_ITEM,
-    "raadsvoorstel_memberballot": (
-        "(SELECT ai.proposal_id FROM raadsvoorstel_agendaitem ai"
-        " JOIN raadsvoorstel_vote v ON v.agenda_item_id = ai.id WHERE v.id = {row}.vote_id)"
-    ),
+    "raadsvoorstel_memberballot": _VIA_VOTE,
+    # The council procedure's records (migration 0010 on).
+    "raadsvoorstel_motion": _VIA_AGENDA_ITEM,
+    "raadsvoorstel_voteexclusion": _VIA_VOTE,
+    "raadsvoorstel_vote_present_members": _VIA_VOTE,
 }
 APPEND_ONLY_TABLES = {
     "raadsvoorstel_auditentry": HISTORY_MESSAGE,
@@ -125,9 +130,22 @@ PROPOSAL_TEXT_COLUMNS = (
     "date",
     "legal_basis",
     "regional_plan_id",
+    "proposed_advice",
+    "proposed_advice_text",
 )
 PROPOSAL_FIXED_COLUMNS = ("id", *PROPOSAL_TEXT_COLUMNS, "created_at")
-MEETING_FIXED_COLUMNS = ("id", "municipality_id", "starts_at", "place", "opened_at")
+MEETING_FIXED_COLUMNS = (
+    "id",
+    "municipality_id",
+    "starts_at",
+    "place",
+    "public",
+    "continues_id",
+    "convened_at",
+    "opened_at",
+)
+# Tables of a meeting's own record: final once a decision taken there is signed.
+MEETING_RECORD_TABLES = ("raadsvoorstel_attendance", "raadsvoorstel_presencechange")
 
 
 @dataclass(frozen=True)
@@ -181,20 +199,18 @@ def guards(vendor: str) -> list[Guard]:
                 ),
             )
         )
-    result.append(
-        Guard(
-            "raadsvoorstel_attendance",
-            (
-                ("INSERT", _final_meeting("NEW.meeting_id"), FINAL_MESSAGE),
+    for table in MEETING_RECORD_TABLES:
+        old, new = _final_meeting("OLD.meeting_id"), _final_meeting("NEW.meeting_id")
+        result.append(
+            Guard(
+                table,
                 (
-                    "UPDATE",
-                    f"{_final_meeting('OLD.meeting_id')} OR {_final_meeting('NEW.meeting_id')}",
-                    FINAL_MESSAGE,
+                    ("INSERT", new, FINAL_MESSAGE),
+                    ("UPDATE", f"{old} OR {new}", FINAL_MESSAGE),
+                    ("DELETE", old, FINAL_MESSAGE),
                 ),
-                ("DELETE", _final_meeting("OLD.meeting_id"), FINAL_MESSAGE),
-            ),
+            )
         )
-    )
     meeting_closed_once = f"OLD.closed_at IS NULL AND NOT ({_changed(MEETING_FIXED_COLUMNS, distinct)})"
     result.append(
         Guard(

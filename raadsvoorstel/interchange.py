@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import gemeentewet
+from .amendments import ACTIONS, DELETE, INSERT, Change
 from .models import (
     FINAL_STATES,
     Advice,
@@ -63,6 +64,7 @@ DECISION_FIELDS = (
     "amendments",
     "signatures",
     "pdf_sha256",
+    "meeting_public",
 )
 # States in which the council has decided and the decision must be present.
 STATES_WITH_DECISION = {State.ADVISED, State.SIGNED, State.RBOP_ADOPTED, State.REJECTED}
@@ -85,7 +87,7 @@ class AmendmentDocument:
     title: str
     submitters: list[str]
     result: str
-    changes: list[tuple[int, str]]
+    changes: list[Change]
 
 
 @dataclass
@@ -109,6 +111,11 @@ class DecisionDocument:
     member_votes: list[MemberVoteDocument] = field(default_factory=list)
     amendments: list[AmendmentDocument] = field(default_factory=list)
     signatures: list[SignatureDocument] = field(default_factory=list)
+    # Art. 23: false for a besloten vergadering.
+    meeting_public: bool = True
+    # Who had zitting that day, where it differs from the seats; who had to refrain (art. 28).
+    seated: int | None = None
+    excluded: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -450,7 +457,7 @@ class _Checker:
         meeting_date = self.date(value.get("meeting_date"), "decision.meeting_date")
         if meeting_date and document.date and meeting_date < document.date:
             self.error("decision.meeting_date", _("de vergadering ligt vóór de datum van het voorstel"))
-        result = self.choice(value.get("result"), "decision.result", Result.values)
+        result = self.choice(value.get("result"), "decision.result", (Result.AANGENOMEN, Result.VERWORPEN))
         expected = Result.VERWORPEN if state == State.REJECTED else Result.AANGENOMEN
         if result and result != expected:
             self.error(
@@ -468,6 +475,8 @@ class _Checker:
             votes_for=None,
             votes_against=None,
         )
+        if "meeting_public" in value:
+            decision.meeting_public = self.flag(value["meeting_public"], "decision.meeting_public")
         self.vote(value.get("vote"), decision, document)
         decision.amendments = self.amendments(value.get("amendments", []), len(document.decision_points))
         decision.signatures = self.signatures(value.get("signatures", []), state, meeting_date)
@@ -490,9 +499,16 @@ class _Checker:
 
     def vote(self, value: Any, decision: DecisionDocument, document: ProposalDocument) -> None:
         path = "decision.vote"
-        value = self.obj(value, path, ("mode", "for", "against", "members"), ("mode",))
+        value = self.obj(value, path, ("mode", "for", "against", "members", "seated", "excluded"), ("mode",))
         if value is None:
             return
+        seats = document.municipality.seats if document.municipality else None
+        if "seated" in value:
+            decision.seated = self.count(value["seated"], f"{path}.seated", maximum=seats or 45)
+            if decision.seated is not None and decision.seated < 1:
+                self.error(f"{path}.seated", _("er heeft ten minste één lid zitting"))
+        if "excluded" in value:
+            decision.excluded = self.excluded_members(value["excluded"], f"{path}.excluded")
         mode = decision.vote_mode = self.choice(value.get("mode"), f"{path}.mode", VoteMode.values)
         if mode is None:
             return
@@ -510,6 +526,13 @@ class _Checker:
             )
         if mode == VoteMode.HOOFDELIJK:
             self.member_votes(value, decision)
+            voted_while_excluded = {m.name for m in decision.member_votes} & {
+                name for name, _p in decision.excluded
+            }
+            for name in sorted(voted_while_excluded):
+                self.error(
+                    f"{path}.excluded", _("%(name)s is uitgesloten (art. 28) en stemt niet") % {"name": name}
+                )
         elif "members" in value and mode != VoteMode.HAMERSTUK:
             self.error(f"{path}.members", _("hoort alleen bij een hoofdelijke stemming"))
         counts_known = mode == VoteMode.HAMERSTUK or None not in (decision.votes_for, decision.votes_against)
@@ -519,9 +542,23 @@ class _Checker:
                 decision.votes_for,
                 decision.votes_against,
                 decision.result,
-                seats=document.municipality.seats,
+                seated=decision.seated or document.municipality.seats,
+                excluded=len(decision.excluded),
             ):
                 self.error(path, problem)
+
+    def excluded_members(self, value: Any, path: str) -> list[tuple[str, str]]:
+        excluded = []
+        for item_path, item in self.items(value, path):
+            item = self.obj(item, item_path, ("name", "party"), ("name", "party"))
+            if item is None:
+                continue
+            name = self.text(item.get("name"), f"{item_path}.name", max_length=200)
+            party = self.text(item.get("party"), f"{item_path}.party", max_length=200)
+            if name in {n for n, _p in excluded}:
+                self.error(f"{item_path}.name", _("%(name)s staat er al") % {"name": name})
+            excluded.append((name, party))
+        return excluded
 
     def member_votes(self, value: dict, decision: DecisionDocument) -> None:
         path = "decision.vote.members"
@@ -554,6 +591,14 @@ class _Checker:
 
     def amendments(self, value: Any, point_count: int) -> list[AmendmentDocument]:
         amendments = []
+        # Points struck by any amendment: their numbers may lie beyond the decision's points.
+        self.struck = sum(
+            1
+            for amendment in (value if isinstance(value, list) else [])
+            if isinstance(amendment, dict) and isinstance(amendment.get("changes"), list)
+            for change in amendment["changes"]
+            if isinstance(change, dict) and change.get("action") == DELETE
+        )
         for path, item in self.items(value, "decision.amendments"):
             item = self.obj(
                 item,
@@ -571,16 +616,26 @@ class _Checker:
                 self.error(f"{path}.submitters", _("een amendement heeft ten minste één indiener"))
             changes = []
             for change_path, change in self.items(item.get("changes", []), f"{path}.changes"):
-                change = self.obj(change, change_path, ("point", "text"), ("point", "text"))
+                change = self.obj(change, change_path, ("point", "action", "text"), ("point",))
                 if change is None:
                     continue
+                action = self.choice(change.get("action", "replace"), f"{change_path}.action", ACTIONS)
+                # Numbers refer to the points as they stood when the amendment was voted on:
+                # a struck point may lie beyond the decision's last one.
+                limit = point_count + (1 if action == INSERT else 0) + self.struck
                 point = change.get("point")
-                if not isinstance(point, int) or isinstance(point, bool) or not 1 <= point <= point_count:
+                if not isinstance(point, int) or isinstance(point, bool) or not 1 <= point <= limit:
                     self.error(
                         f"{change_path}.point",
-                        _("moet een beslispunt van 1 tot en met %(count)s zijn") % {"count": point_count},
+                        _("moet een beslispunt van 1 tot en met %(count)s zijn") % {"count": limit},
                     )
-                changes.append((point, self.text(change.get("text"), f"{change_path}.text")))
+                if action == DELETE:
+                    if "text" in change:
+                        self.error(f"{change_path}.text", _("een geschrapt beslispunt heeft geen tekst"))
+                    text = ""
+                else:
+                    text = self.text(change.get("text"), f"{change_path}.text")
+                changes.append(Change(point=point, action=action or "replace", text=text or ""))
             if not changes:
                 self.error(f"{path}.changes", _("een amendement wijzigt ten minste één beslispunt"))
             amendments.append(
@@ -708,6 +763,11 @@ def _export_decision(decision, archived=None) -> dict:
         vote["members"] = [
             {"name": m.name, "party": m.party, "vote": m.vote} for m in decision.member_votes.all()
         ]
+    # Optional, left out at their default, so older documents round-trip unchanged.
+    if decision.seated is not None:
+        vote["seated"] = decision.seated
+    if decision.excluded:
+        vote["excluded"] = [{"name": name, "party": party} for name, party in decision.excluded]
     exported: dict[str, Any] = {
         "meeting_date": decision.meeting_date.isoformat(),
         "result": decision.result,
@@ -721,13 +781,24 @@ def _export_decision(decision, archived=None) -> dict:
             "title": a.title,
             "submitters": list(a.submitters),
             "result": a.result,
-            "changes": [{"point": c.point, "text": c.text} for c in a.changes.all()],
+            "changes": [_export_change(c) for c in a.changes.all()],
         }
         for a in decision.amendments.all()
     ]
     exported["signatures"] = [_export_signature(s) for s in decision.signatures.all()]
     if archived is not None:
         exported["pdf_sha256"] = archived.sha256
+    if not decision.meeting_public:
+        exported["meeting_public"] = False
+    return exported
+
+
+def _export_change(change) -> dict:
+    exported = {"point": change.point}
+    if change.action != "replace":
+        exported["action"] = change.action
+    if change.action != DELETE:
+        exported["text"] = change.text
     return exported
 
 

@@ -103,11 +103,13 @@ def may_keep_meeting_records(user: User, meeting: Meeting) -> bool:
     return is_griffie_of(user, meeting.municipality)
 
 
-def may_start_vote(user: User, meeting: Meeting) -> bool:
-    """The griffie, or the voorzitter who chairs the meeting, puts an item to the vote."""
-    return is_griffie_of(user, meeting.municipality) or (
-        signing_role(user, meeting.municipality) == SignatureRole.VOORZITTER
-    )
+def may_start_vote(user: User, meeting: Meeting, *, hamerstuk: bool = False) -> bool:
+    """The griffie, or the voorzitter who chairs the meeting, puts an item to the vote; a
+    hamerstuk the voorzitter declares only where the Reglement van Orde lets them."""
+    if is_griffie_of(user, meeting.municipality):
+        return True
+    chairs = signing_role(user, meeting.municipality) == SignatureRole.VOORZITTER
+    return chairs and (not hamerstuk or meeting.municipality.chair_declares_hamerstuk)
 
 
 def may_cast_ballot(user: User, member: CouncilMember) -> bool:

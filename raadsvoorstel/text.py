@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.formats import date_format
 
-from .models import Proposal, Proposer, Theme
+from .models import Advice, Proposal, Proposer, Theme
 
 
 def plain(value: str) -> str:
@@ -33,6 +33,9 @@ class ProposalText:
     themes: list[Theme]
     sections: list[tuple[str, str]]
     decision_points: list[str]
+    # In a consultation: the advice the proposal asks the council to give, as data.
+    proposed_advice: str = ""
+    proposed_advice_text: str = ""
 
     def normalised(self) -> ProposalText:
         """The same text with every line ending stored as `\\n`."""
@@ -42,6 +45,7 @@ class ProposalText:
             legal_basis=[plain(clause) for clause in self.legal_basis],
             sections=[(plain(heading), plain(body)) for heading, body in self.sections],
             decision_points=[plain(point) for point in self.decision_points],
+            proposed_advice_text=plain(self.proposed_advice_text),
         )
 
     @classmethod
@@ -55,6 +59,8 @@ class ProposalText:
             themes=list(proposal.themes.select_related("parent")),
             sections=[(section.heading, section.body) for section in proposal.sections.all()],
             decision_points=[point.text for point in proposal.decision_points.all()],
+            proposed_advice=proposal.proposed_advice,
+            proposed_advice_text=proposal.proposed_advice_text,
         )
 
 
@@ -77,4 +83,8 @@ def render_text(text: ProposalText) -> str:
         lines += ["", heading, body]
     lines += ["", "Voorgesteld besluit"]
     lines += [f"{position}. {point}" for position, point in enumerate(text.decision_points, start=1)]
+    if text.proposed_advice:
+        lines += ["", f"Voorgesteld advies: {Advice(text.proposed_advice).label}"]
+        if text.proposed_advice_text:
+            lines.append(text.proposed_advice_text)
     return "\n".join(lines)

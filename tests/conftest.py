@@ -141,6 +141,22 @@ def sign_after_roll_call(bloemendaal, griffie, griffier, voorzitter):
 
 
 @pytest.fixture
+def propose_advice(griffie):
+    """`propose_advice(proposal, advice, text="")`: the griffie sets the advice a consultation
+    proposes, in the editor, as the import of a document cannot carry it."""
+    from raadsvoorstel.text import ProposalText
+
+    def propose(proposal: Proposal, advice: str = "geen_wensen_en_bedenkingen", text: str = "") -> Proposal:
+        proposal = Proposal.objects.get(pk=proposal.pk)
+        drafted = ProposalText.of(proposal)
+        drafted.proposed_advice, drafted.proposed_advice_text = advice, text
+        actions.update_proposal(proposal, drafted, version=proposal.version, by=griffie)
+        return Proposal.objects.get(pk=proposal.pk)
+
+    return propose
+
+
+@pytest.fixture
 def reference_data(db) -> None:
     demo.load_reference_data()
 

@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django_fsm_log.models import StateLog
 
 from raadsvoorstel import actions, db_guards
+from raadsvoorstel.amendments import Change
 from raadsvoorstel.models import (
     AgendaItem,
     Amendment,
@@ -96,7 +97,7 @@ def signed(concept, meeting, members, griffie, griffier, voorzitter, settings, t
     actions.set_attendance(meeting, members[:15], by=griffie)
     actions.open_meeting(meeting, by=griffie)
     amendment = actions.table_amendment(
-        item, "Duinen", ["Lid 1"], [(1, "kennis te nemen van het plan; en")], by=griffie
+        item, "Duinen", ["Lid 1"], [Change(1, text="kennis te nemen van het plan; en")], by=griffie
     )
     vote = actions.start_vote(item, VoteMode.HANDOPSTEKING, amendment=amendment, by=griffie)
     actions.close_vote(vote, votes_for=10, votes_against=5, by=griffie)

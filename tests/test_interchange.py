@@ -665,13 +665,14 @@ BAD_VOTES = [
     pytest.param(
         decided(State.ADVISED, vote=show_of_hands(15, 5)),
         "decision.vote",
-        "Er zijn 20 stemmen uitgebracht, maar de raad heeft 19 zetels.",
+        "Er zijn 20 stemmen uitgebracht, maar 19 leden met zitting mochten stemmen.",
         id="more-votes-than-seats",
     ),
     pytest.param(
         decided(State.ADVISED, vote=show_of_hands(6, 3)),
         "decision.vote",
-        "Er hebben 9 leden gestemd; bij 19 zetels moeten dat er ten minste 10 zijn (art. 29).",
+        "Er hebben 9 leden gestemd; van de 19 leden met zitting die mochten stemmen moeten dat er "
+        "ten minste 10 zijn (art. 29).",
         id="9-of-19-taking-part",
     ),
     pytest.param(

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 
 from raadsvoorstel import actions
+from raadsvoorstel.amendments import Change
 from raadsvoorstel.models import (
     AgendaItem,
     CouncilMember,
@@ -110,9 +111,11 @@ def later_meeting(bloemendaal, griffie) -> Meeting:
 
 
 @pytest.fixture
-def before_council(concept, griffie) -> Proposal:
-    actions.submit_proposal(concept, by=griffie)
-    return concept
+def before_council(concept, griffie, propose_advice) -> Proposal:
+    """Bloemendaal's proposal, proposing "geen wensen en bedenkingen", before the council."""
+    proposal = propose_advice(concept)
+    actions.submit_proposal(proposal, by=griffie)
+    return fresh(proposal)
 
 
 @pytest.fixture
@@ -292,11 +295,10 @@ def test_a_member_whose_term_ended_before_the_meeting_cannot_sign_the_attendance
     assert not meeting.attendances.exists()
 
 
-def test_the_attendance_list_does_not_change_while_a_vote_is_open(item, meeting, members, open_with, griffie):
+def test_the_attendance_list_signed_at_opening_stays_as_it_was(item, meeting, members, open_with, griffie):
     open_with(meeting, 12)
-    actions.start_vote(item, VoteMode.HANDOPSTEKING, by=griffie)
 
-    with pytest.raises(WorkflowError, match="Tijdens een stemming verandert de presentielijst niet"):
+    with pytest.raises(WorkflowError, match="de presentielijst ligt vast; leg komst en vertrek vast"):
         actions.set_attendance(meeting, members[:15], by=griffie)
     assert meeting.attendances.count() == 12
 
@@ -314,7 +316,7 @@ def test_the_attendance_list_keeps_exactly_the_members_the_griffie_gives(meeting
 def test_no_vote_before_the_meeting_opens(item, meeting, members, griffie):
     actions.set_attendance(meeting, members, by=griffie)
 
-    with pytest.raises(WorkflowError, match="pas gestemd als de vergadering is geopend"):
+    with pytest.raises(WorkflowError, match="alleen gestemd in een geopende vergadering"):
         actions.start_vote(item, VoteMode.HAMERSTUK, by=griffie)
     assert not Vote.objects.exists()
 
@@ -341,7 +343,7 @@ def test_a_hamerstuk_adopts_the_proposal_at_once_with_geen_wensen_en_bedenkingen
 def test_the_proposal_is_not_put_to_the_vote_before_its_amendments(item, meeting, open_with, griffie):
     open_with(meeting, 19)
     actions.table_amendment(
-        item, "Drugsafval in de duinen", ["Anouk van Duinen"], [(2, OBJECTIONS)], by=griffie
+        item, "Drugsafval in de duinen", ["Anouk van Duinen"], [Change(2, text=OBJECTIONS)], by=griffie
     )
 
     with pytest.raises(WorkflowError, match="Eerst wordt over de amendementen gestemd"):
@@ -388,7 +390,9 @@ def test_more_hands_than_members_present_are_refused_and_the_vote_stays_open(
     open_with(meeting, 12)
     vote = actions.start_vote(item, VoteMode.HANDOPSTEKING, by=griffie)
 
-    with pytest.raises(WorkflowError, match="Er zijn 13 stemmen uitgebracht, maar 12 leden aanwezig"):
+    with pytest.raises(
+        WorkflowError, match="Er zijn 13 stemmen uitgebracht, maar 12 aanwezige leden mochten stemmen"
+    ):
         actions.close_vote(vote, votes_for=7, votes_against=6, by=griffie)
 
     assert fresh(vote).is_open
@@ -396,20 +400,20 @@ def test_more_hands_than_members_present_are_refused_and_the_vote_stays_open(
     assert not Decision.objects.exists()
 
 
-def test_a_vote_in_which_9_of_19_take_part_is_invalid(item, meeting, open_with, griffie):
+def test_a_vote_in_which_9_of_19_take_part_is_invalid_and_the_item_goes_to_the_next_meeting(
+    item, meeting, open_with, griffie
+):
+    """Art. 29: the vote closes as "ongeldig"; nothing stays stuck."""
     open_with(meeting, 12)
     vote = actions.start_vote(item, VoteMode.HANDOPSTEKING, by=griffie)
 
-    with pytest.raises(
-        WorkflowError,
-        match=re.escape(
-            "Er hebben 9 leden gestemd; bij 19 zetels moeten dat er ten minste 10 zijn (art. 29)"
-        ),
-    ):
-        actions.close_vote(vote, votes_for=5, votes_against=4, by=griffie)
+    closed = actions.close_vote(vote, votes_for=5, votes_against=4, by=griffie)
 
-    assert fresh(vote).is_open
+    assert (closed.status, closed.outcome) == ("closed", "ongeldig")
     assert stored_state(item.proposal) == State.COUNCIL_ADVICE
+    item = fresh(item)
+    assert item.postponed and item.invalid_before and not item.postponed_on_tie
+    assert not meeting.votes_open()
 
 
 def test_a_tie_in_a_meeting_that_is_not_full_postpones_the_decision(item, meeting, open_with, griffie):
@@ -426,9 +430,12 @@ def test_a_tie_in_a_meeting_that_is_not_full_postpones_the_decision(item, meetin
     assert item.postponed_on_tie
 
 
-def test_a_tie_in_a_full_meeting_rejects_the_proposal(item, meeting, open_with, griffie):
+def test_a_tie_in_a_full_meeting_rejects_the_proposal(item, meeting, members, open_with, griffie):
+    """Art. 28/32: 19 present, one excluded, 18 vote 9 to 9: every member who may vote voted."""
     open_with(meeting, 19)
-    vote = actions.start_vote(item, VoteMode.HANDOPSTEKING, by=griffie)
+    vote = actions.start_vote(
+        item, VoteMode.HANDOPSTEKING, excluded=[(members[0], "belang bij het besluit")], by=griffie
+    )
 
     closed = actions.close_vote(vote, votes_for=9, votes_against=9, by=griffie)
 
@@ -456,7 +463,7 @@ def test_after_a_tie_postpones_it_a_second_tie_at_the_later_meeting_rejects(
     first = actions.start_vote(item, VoteMode.HANDOPSTEKING, by=griffie)
     actions.close_vote(first, votes_for=9, votes_against=9, by=griffie)
 
-    moved = actions.postpone_item(fresh(item), later_meeting, by=griffie, on_tie=True)
+    moved = actions.postpone_item(fresh(item), later_meeting, by=griffie)
     assert (moved.meeting, moved.proposal, moved.postponed_on_tie) == (later_meeting, item.proposal, True)
 
     open_with(later_meeting, 18)
@@ -527,7 +534,7 @@ def test_a_raadslid_votes_for_themselves_and_the_griffie_enters_another_members_
 
 
 def test_a_member_not_on_the_attendance_list_cannot_vote(roll_call, members, griffie):
-    with pytest.raises(WorkflowError, match="Sanne Manpad staat niet op de presentielijst"):
+    with pytest.raises(WorkflowError, match="Sanne Manpad was niet aanwezig toen de stemming begon"):
         actions.cast_ballot(roll_call, members[18], "voor", by=griffie)
     assert not MemberBallot.objects.exists()
 
@@ -541,13 +548,24 @@ def test_a_member_votes_once(roll_call, members, griffie):
 
 
 def test_no_ballot_after_the_vote_is_closed(roll_call, members, griffie):
-    for member in members[:10]:
+    for member in members[:12]:
         actions.cast_ballot(roll_call, member, "voor", by=griffie)
     actions.close_vote(roll_call, by=griffie)
 
     with pytest.raises(WorkflowError, match="Deze stemming is gesloten"):
-        actions.cast_ballot(roll_call, members[10], "tegen", by=griffie)
-    assert MemberBallot.objects.count() == 10
+        actions.cast_ballot(roll_call, members[11], "tegen", by=griffie)
+    assert MemberBallot.objects.count() == 12
+
+
+def test_a_roll_call_closes_only_when_everyone_called_has_answered(roll_call, members, griffie):
+    """Art. 32: each present member who may vote is asked, and answers voor or tegen."""
+    for member in members[:10]:
+        actions.cast_ballot(roll_call, member, "voor", by=griffie)
+
+    with pytest.raises(WorkflowError, match="Nog niet gestemd \\(art. 32\\)") as refused:
+        actions.close_vote(roll_call, by=griffie)
+    assert "Karin Elswout" in str(refused.value) and "Lars Brederode" in str(refused.value)
+    assert fresh(roll_call).is_open
 
 
 def test_a_raadslid_cannot_vote_for_another_member(roll_call, members, raadslid):
@@ -576,9 +594,12 @@ def test_closing_a_roll_call_tallies_the_ballots_and_the_decision_lists_each_wit
     )
     decision = Decision.objects.get(proposal=item.proposal)
     assert (decision.vote_mode, decision.votes_for, decision.votes_against) == ("hoofdelijk", 7, 5)
-    expected = sorted(
-        (member.party, member.name, choice) for member, choice in zip(members[:12], choices, strict=True)
-    )
+    # In the order of the call, from the member drawn first (art. 32).
+    chosen = {
+        member.pk: (member.party, member.name, choice)
+        for member, choice in zip(members[:12], choices, strict=True)
+    }
+    expected = [chosen[pk] for pk in fresh(roll_call).call_order]
     assert [(v.party, v.name, v.vote) for v in decision.member_votes.all()] == expected
 
 
@@ -596,7 +617,9 @@ def test_an_adopted_amendment_rewrites_point_2_and_the_council_states_its_wensen
         item,
         "Drugsafval in de duinen",
         ["Anouk van Duinen", "Joost Groenendaal"],
-        [(2, OBJECTIONS)],
+        [Change(2, text=OBJECTIONS)],
+        advice="wensen_en_bedenkingen",
+        advice_text=OBJECTIONS,
         by=griffie,
     )
 
@@ -626,9 +649,10 @@ def test_an_adopted_amendment_rewrites_point_2_and_the_council_states_its_wensen
     point = DecisionPoint.objects.get(proposal=proposal, position=2)
     assert [h.text for h in point.history.order_by("history_date", "history_id")] == [old, OBJECTIONS]
     revisions = [revision.text for revision in fresh(proposal).revisions.all()]
-    assert len(revisions) == 2
-    assert f"2. {old}" in revisions[0]
+    assert len(revisions) == 3  # imported, the advice proposed in the editor, amended
+    assert f"2. {old}" in revisions[1]
     assert f"2. {OBJECTIONS}" in revisions[-1]
+    assert decision.proposed_points == [first, old]
 
 
 def test_a_rejected_amendment_changes_nothing(item, meeting, open_with, griffie):
@@ -636,7 +660,7 @@ def test_a_rejected_amendment_changes_nothing(item, meeting, open_with, griffie)
     proposal = item.proposal
     before = point_texts(proposal)
     amendment = actions.table_amendment(
-        item, "Drugsafval in de duinen", ["Bas Kennemer"], [(2, OBJECTIONS)], by=griffie
+        item, "Drugsafval in de duinen", ["Bas Kennemer"], [Change(2, text=OBJECTIONS)], by=griffie
     )
     vote = actions.start_vote(item, VoteMode.HANDOPSTEKING, amendment=amendment, by=griffie)
     actions.close_vote(vote, votes_for=5, votes_against=14, by=griffie)
@@ -650,19 +674,21 @@ def test_a_rejected_amendment_changes_nothing(item, meeting, open_with, griffie)
         ("Drugsafval in de duinen", "verworpen")
     ]
     assert (decision.advice, decision.advice_text) == ("geen_wensen_en_bedenkingen", "")
-    assert fresh(proposal).revisions.count() == 1
+    assert fresh(proposal).revisions.count() == 2  # imported, and the advice proposed
     assert DecisionPoint.history.filter(proposal_id=proposal.pk, position=2).count() == 1
 
 
 def test_an_amendment_naming_point_3_of_2_is_refused(item, griffie):
-    with pytest.raises(WorkflowError, match="bestaande beslispunten"):
-        actions.table_amendment(item, "Een derde punt", ["Carla Zandvoort"], [(3, OBJECTIONS)], by=griffie)
+    with pytest.raises(WorkflowError, match="Er is geen beslispunt 3 om te wijzigen"):
+        actions.table_amendment(
+            item, "Een derde punt", ["Carla Zandvoort"], [Change(3, text=OBJECTIONS)], by=griffie
+        )
     assert not item.amendments.exists()
 
 
 def test_an_amendment_needs_a_submitter(item, griffie):
     with pytest.raises(WorkflowError, match="ten minste één indiener"):
-        actions.table_amendment(item, "Zonder indiener", ["  "], [(2, OBJECTIONS)], by=griffie)
+        actions.table_amendment(item, "Zonder indiener", ["  "], [Change(2, text=OBJECTIONS)], by=griffie)
 
 
 def test_an_amendment_adopted_before_a_tie_still_counts_when_the_proposal_is_adopted_later(
@@ -670,12 +696,12 @@ def test_an_amendment_adopted_before_a_tie_still_counts_when_the_proposal_is_ado
 ):
     open_with(meeting, 18)
     amendment = actions.table_amendment(
-        item, "Drugsafval in de duinen", ["Eva Strandwal"], [(2, OBJECTIONS)], by=griffie
+        item, "Drugsafval in de duinen", ["Eva Strandwal"], [Change(2, text=OBJECTIONS)], by=griffie
     )
     actions.start_vote(item, VoteMode.HAMERSTUK, amendment=amendment, by=griffie)
     tie = actions.start_vote(item, VoteMode.HANDOPSTEKING, by=griffie)
     actions.close_vote(tie, votes_for=9, votes_against=9, by=griffie)
-    moved = actions.postpone_item(fresh(item), later_meeting, by=griffie, on_tie=True)
+    moved = actions.postpone_item(fresh(item), later_meeting, by=griffie)
 
     open_with(later_meeting, 18)
     actions.start_vote(moved, VoteMode.HAMERSTUK, by=griffie)
@@ -878,7 +904,7 @@ def test_a_proposal_returned_to_concept_leaves_the_agenda_and_can_come_back(item
 
 
 def test_a_proposal_with_a_tabled_amendment_does_not_go_back_to_concept(item, griffie):
-    actions.table_amendment(item, "Duinen", ["A"], [(1, "kennis te nemen; en")], by=griffie)
+    actions.table_amendment(item, "Duinen", ["A"], [Change(1, text="kennis te nemen; en")], by=griffie)
     with pytest.raises(WorkflowError, match="al in behandeling"):
         actions.return_proposal_to_concept(fresh(item.proposal), by=griffie, reason="tekst aanpassen")
     assert stored_state(item.proposal) == State.COUNCIL_ADVICE
@@ -923,7 +949,7 @@ def test_an_amendment_of_another_item_cannot_be_put_to_the_vote(
     other = import_document({**bloemendaal_document, "number": "2023000901"})
     actions.submit_proposal(other, by=griffie)
     other_item = actions.put_on_agenda(meeting, fresh(other), by=griffie)
-    foreign = actions.table_amendment(other_item, "Elders", ["B"], [(1, "iets; en")], by=griffie)
+    foreign = actions.table_amendment(other_item, "Elders", ["B"], [Change(1, text="iets; en")], by=griffie)
     open_with(meeting, 15)
     with pytest.raises(WorkflowError, match="hoort niet bij dit agendapunt"):
         actions.start_vote(item, VoteMode.HANDOPSTEKING, amendment=foreign, by=griffie)

@@ -81,6 +81,9 @@ def store_decision(proposal: Proposal, document: DecisionDocument, *, meeting=No
         vote_mode=document.vote_mode,
         votes_for=document.votes_for,
         votes_against=document.votes_against,
+        meeting_public=document.meeting_public,
+        seated=document.seated,
+        excluded=[list(member) for member in document.excluded],
     )
     MemberVote.objects.bulk_create(
         MemberVote(decision=decision, position=position, name=m.name, party=m.party, vote=m.vote)
@@ -95,8 +98,10 @@ def store_decision(proposal: Proposal, document: DecisionDocument, *, meeting=No
             result=amendment.result,
         )
         AmendmentChange.objects.bulk_create(
-            AmendmentChange(amendment=stored, point=point, text=plain(text))
-            for point, text in amendment.changes
+            AmendmentChange(
+                amendment=stored, point=change.point, action=change.action, text=plain(change.text)
+            )
+            for change in amendment.changes
         )
     _store_signatures(decision, document.signatures)
     return decision

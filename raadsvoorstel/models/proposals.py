@@ -155,6 +155,31 @@ class Municipality(models.Model):
         ],
     )
 
+    # The Reglement van Orde: what the law leaves to each council. Bloemendaal's by default.
+    roll_call_start = models.CharField(
+        _("hoofdelijke stemming begint bij"),
+        max_length=20,
+        default="lot",
+        choices=[
+            ("lot", _("het lid dat door loting wordt aangewezen")),
+            ("alphabetical", _("het eerste lid in alfabetische volgorde")),
+        ],
+    )
+    chair_declares_hamerstuk = models.BooleanField(
+        _("de voorzitter mag een hamerstuk vaststellen"),
+        default=True,
+        help_text=_("Zonder dit doet alleen de griffie dat."),
+    )
+    advice_term = models.CharField(
+        _("naam van het advies"),
+        max_length=30,
+        default="wensen_en_bedenkingen",
+        choices=[
+            ("wensen_en_bedenkingen", _("wensen en bedenkingen")),
+            ("zienswijze", _("zienswijze")),
+        ],
+    )
+
     class Meta:
         verbose_name = _("gemeente")
         verbose_name_plural = _("gemeenten")
@@ -492,7 +517,14 @@ FROZEN_FIELDS = (
     "date",
     "legal_basis",
     "regional_plan_id",
+    "proposed_advice",
+    "proposed_advice_text",
 )
+
+
+class Advice(models.TextChoices):
+    NO_OBJECTIONS = "geen_wensen_en_bedenkingen", _("geen wensen en bedenkingen")
+    OBJECTIONS = "wensen_en_bedenkingen", _("wensen en bedenkingen")
 
 
 class Proposal(ConcurrentTransitionMixin, models.Model):
@@ -518,6 +550,15 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="proposals",
     )
+    # The advice the proposal asks the council to give, as data: the decision's advice follows
+    # from it and from the amendments adopted, never from words in the decision points.
+    proposed_advice = models.CharField(
+        _("voorgesteld advies"),
+        max_length=40,
+        choices=[("", _("geen advies (geen consultatie)")), *Advice.choices],
+        blank=True,
+    )
+    proposed_advice_text = models.TextField(_("wensen en bedenkingen (voorgesteld)"), blank=True)
     state = FSMField(_("status"), default=State.CONCEPT, choices=State.choices, protected=True, max_length=20)
     # Raised by every edit of the text: an edit made on an older version is a conflict.
     version = models.PositiveIntegerField(_("versie"), default=1)
@@ -823,11 +864,8 @@ class Attachment(ProposalPart):
 class Result(models.TextChoices):
     AANGENOMEN = "aangenomen", _("aangenomen")
     VERWORPEN = "verworpen", _("verworpen")
-
-
-class Advice(models.TextChoices):
-    NO_OBJECTIONS = "geen_wensen_en_bedenkingen", _("geen wensen en bedenkingen")
-    OBJECTIONS = "wensen_en_bedenkingen", _("wensen en bedenkingen")
+    # An amendment, only: another adopted amendment on the same points made it lapse.
+    VERVALLEN = "vervallen", _("vervallen")
 
 
 class VoteMode(models.TextChoices):
@@ -872,6 +910,13 @@ class Decision(models.Model):
         on_delete=models.PROTECT,
         related_name="decisions",
     )
+    # Art. 23: taken in a public meeting, or behind closed doors.
+    meeting_public = models.BooleanField(_("in openbare vergadering"), default=True)
+    # Who had zitting that day (art. 29, 32), where known; and who had to refrain (art. 28).
+    seated = models.PositiveSmallIntegerField(_("leden met zitting"), null=True, blank=True)
+    excluded = models.JSONField(_("uitgesloten van stemming (art. 28)"), default=list, blank=True)
+    # The decision points as proposed, where amendments changed them: the raadsvoorstel shows these.
+    proposed_points = models.JSONField(_("beslispunten zoals voorgesteld"), default=list, blank=True)
     # A raadsbesluit signed in ink: the scan, kept with its hash.
     paper_scan = models.FileField(_("scan van het getekende besluit"), upload_to=paper_scan_name, blank=True)
     paper_scan_sha256 = models.CharField(_("SHA-256 van de scan"), max_length=64, blank=True)
@@ -936,11 +981,13 @@ class Amendment(models.Model):
 
 
 class AmendmentChange(models.Model):
-    """The new text an amendment gives one decision point."""
+    """What an amendment does to one decision point: replace it, insert a new one there, or
+    delete it (then without text)."""
 
     amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="changes")
     point = models.PositiveSmallIntegerField(_("beslispunt"))
-    text = models.TextField(_("nieuwe tekst"))
+    action = models.CharField(_("wijziging"), max_length=10, default="replace")
+    text = models.TextField(_("nieuwe tekst"), blank=True)
 
     class Meta:
         verbose_name = _("wijziging")
