@@ -127,6 +127,7 @@ PROPOSAL_TEXT_COLUMNS = (
     "number",
     "subject",
     "proposer",
+    "initiator",
     "date",
     "legal_basis",
     "regional_plan_id",

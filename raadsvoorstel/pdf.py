@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import Proposal
@@ -67,13 +68,18 @@ def besluit_html(proposal: Proposal) -> str:
     """The raadsbesluit in the municipality's own wording; CONCEPT until both have signed."""
     decision = getattr(proposal, "decision", None)
     signatures = {s.role: s for s in decision.signatures.all()} if decision else {}
+    points = list(proposal.decision_points.all())
     return render_to_string(
         "pdf/besluit.html",
         {
             "proposal": proposal,
             "municipality": proposal.municipality,
             "decision": decision,
-            "points": list(proposal.decision_points.all()),
+            "points": points,
+            "amended_by": [a for a in decision.amendments.all() if a.result == "aangenomen"]
+            if decision
+            else [],
+            "advice_to_print": _advice_to_print(decision, points),
             "voorzitter": signatures.get("voorzitter"),
             "griffier": signatures.get("griffier"),
             # Before signing, the names of those who are to sign, where configured.
@@ -85,6 +91,15 @@ def besluit_html(proposal: Proposal) -> str:
     )
 
 
+def _advice_to_print(decision, points) -> str:
+    """The wensen en bedenkingen, printed once: not again when a decision point states them."""
+    if decision is None or not decision.advice_text:
+        return ""
+    if any(decision.advice_text.strip() in point.text for point in points):
+        return ""
+    return decision.advice_text
+
+
 def _signatory(signature, configured) -> str:
     if signature is not None:
         return signature.name
@@ -92,11 +107,18 @@ def _signatory(signature, configured) -> str:
 
 
 def voorstel_html(proposal: Proposal) -> str:
-    """The whole proposal as the council reads it."""
+    """The whole proposal as the council read it: its decision points as proposed, and what
+    amendments did to them in an appendix."""
+    decision = getattr(proposal, "decision", None)
+    points = [point.text for point in proposal.decision_points.all()]
     return render_to_string(
         "pdf/voorstel.html",
         {
             "proposal": proposal,
+            "points": decision.proposed_points
+            if decision is not None and decision.proposed_points
+            else points,
+            "amendments": list(decision.amendments.all()) if decision is not None else [],
             "municipality": proposal.municipality,
             "title": _("Raadsvoorstel %(number)s: %(subject)s")
             % {
@@ -128,3 +150,55 @@ def render_besluit(proposal: Proposal) -> bytes:
 
 def render_voorstel(proposal: Proposal) -> bytes:
     return render(voorstel_html(proposal))
+
+
+# --- The besluitenlijst of a meeting ---
+
+
+def besluitenlijst_items(meeting) -> list[dict]:
+    """Per agenda item: the proposal, its votes (with names for a roll call, in the order of
+    the call), the amendments and moties with their results, and the besluit."""
+    items = []
+    for item in meeting.agenda_items.select_related("proposal").prefetch_related("amendments", "motions"):
+        votes = (
+            item.votes.exclude(status="open")
+            .select_related("amendment", "motion")
+            .order_by("opened_at", "pk")
+        )
+        decision = getattr(item.proposal, "decision", None)
+        items.append(
+            {
+                "item": item,
+                "proposal": item.proposal,
+                "votes": [
+                    {
+                        "vote": vote,
+                        "ballots": list(vote.ballots.select_related("member").order_by("position", "pk")),
+                        "excluded": list(vote.exclusions.select_related("member")),
+                    }
+                    for vote in votes
+                ],
+                "amendments": list(item.amendments.order_by("parent_id", "pk")),
+                "motions": list(item.motions.all()),
+                "decision": decision if decision is not None and decision.meeting_id == meeting.pk else None,
+                "points": list(item.proposal.decision_points.values_list("text", flat=True)),
+            }
+        )
+    return items
+
+
+def besluitenlijst_html(meeting) -> str:
+    return render_to_string(
+        "pdf/besluitenlijst.html",
+        {
+            "meeting": meeting,
+            "municipality": meeting.municipality,
+            "items": besluitenlijst_items(meeting),
+            "title": _("Besluitenlijst van de raadsvergadering van %(date)s")
+            % {"date": date_format(meeting.starts_at, "j F Y")},
+        },
+    )
+
+
+def render_besluitenlijst(meeting) -> bytes:
+    return render(besluitenlijst_html(meeting))

@@ -36,6 +36,7 @@ class ProposalText:
     # In a consultation: the advice the proposal asks the council to give, as data.
     proposed_advice: str = ""
     proposed_advice_text: str = ""
+    initiator: str = ""
 
     def normalised(self) -> ProposalText:
         """The same text with every line ending stored as `\\n`."""
@@ -61,6 +62,7 @@ class ProposalText:
             decision_points=[point.text for point in proposal.decision_points.all()],
             proposed_advice=proposal.proposed_advice,
             proposed_advice_text=proposal.proposed_advice_text,
+            initiator=proposal.initiator,
         )
 
 
@@ -74,7 +76,7 @@ def render_text(text: ProposalText) -> str:
     lines = [
         f"Nummer: {text.number}",
         f"Onderwerp: {text.subject}",
-        f"Indiener: {Proposer(text.proposer).label}",
+        f"Indiener: {Proposer(text.proposer).label}" + (f", {text.initiator}" if text.initiator else ""),
         f"Datum: {date_format(text.date, 'j F Y')}",
     ]
     lines += [f"Gelet op: {clause}" for clause in text.legal_basis]

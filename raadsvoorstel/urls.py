@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import documents, meetings
+from .views import documents, meetings, members, signing, votes
 from .views import proposals as views
 
 admin.site.site_header = "Raadsvoorstel"
@@ -31,38 +31,57 @@ urlpatterns = [
         views.attachment_delete,
         name="attachment_delete",
     ),
-    path("voorstellen/<int:pk>/ondertekenen/", meetings.proposal_sign, name="proposal_sign"),
-    path("raadsleden/", meetings.member_list, name="member_list"),
+    path("voorstellen/<int:pk>/ondertekenen/", signing.proposal_sign, name="proposal_sign"),
+    path("raadsleden/", members.member_list, name="member_list"),
+    path("raadsleden/<int:pk>/", members.member_edit, name="member_edit"),
     path("vergaderingen/", meetings.meeting_list, name="meeting_list"),
     path("vergaderingen/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     path("vergaderingen/<int:pk>/presentielijst/", meetings.meeting_attendance, name="meeting_attendance"),
-    path("vergaderingen/<int:pk>/openen/", meetings.meeting_open, name="meeting_open"),
-    path("vergaderingen/<int:pk>/agenda/", meetings.meeting_agenda, name="meeting_agenda"),
-    path("vergaderingen/<int:pk>/punten/<int:item_pk>/", meetings.item_detail, name="item_detail"),
+    path("vergaderingen/<int:pk>/komst-en-vertrek/", meetings.meeting_presence, name="meeting_presence"),
+    path("vergaderingen/<int:pk>/sluiten/", meetings.meeting_close, name="meeting_close"),
     path(
-        "vergaderingen/<int:pk>/punten/<int:item_pk>/amendement/",
-        meetings.item_amendment,
-        name="item_amendment",
+        "vergaderingen/<int:pk>/correctie/",
+        meetings.meeting_correct_attendance,
+        name="meeting_correct_attendance",
+    ),
+    path("vergaderingen/<int:pk>/agenda/", meetings.meeting_agenda, name="meeting_agenda"),
+    path("vergaderingen/<int:pk>/besluitenlijst/", meetings.besluitenlijst, name="besluitenlijst"),
+    path("vergaderingen/<int:pk>/besluitenlijst.pdf", meetings.besluitenlijst_pdf, name="besluitenlijst_pdf"),
+    path("vergaderingen/<int:pk>/punten/<int:item_pk>/", votes.item_detail, name="item_detail"),
+    path(
+        "vergaderingen/<int:pk>/punten/<int:item_pk>/stemming-nu/",
+        votes.item_vote_panel,
+        name="item_vote_panel",
     ),
     path(
-        "vergaderingen/<int:pk>/punten/<int:item_pk>/stemming/",
-        meetings.item_start_vote,
-        name="item_start_vote",
+        "vergaderingen/<int:pk>/punten/<int:item_pk>/amendement/", votes.item_amendment, name="item_amendment"
+    ),
+    path("vergaderingen/<int:pk>/punten/<int:item_pk>/motie/", votes.item_motion, name="item_motion"),
+    path(
+        "vergaderingen/<int:pk>/punten/<int:item_pk>/stemming/", votes.item_start_vote, name="item_start_vote"
     ),
     path(
         "vergaderingen/<int:pk>/punten/<int:item_pk>/stemming/<int:vote_pk>/sluiten/",
-        meetings.item_close_vote,
+        votes.item_close_vote,
         name="item_close_vote",
     ),
     path(
+        "vergaderingen/<int:pk>/punten/<int:item_pk>/stemming/<int:vote_pk>/intrekken/",
+        votes.item_withdraw_vote,
+        name="item_withdraw_vote",
+    ),
+    path(
         "vergaderingen/<int:pk>/punten/<int:item_pk>/stemming/<int:vote_pk>/lid/<int:member_pk>/",
-        meetings.item_ballot,
+        votes.item_ballot,
         name="item_ballot",
     ),
     path(
-        "vergaderingen/<int:pk>/punten/<int:item_pk>/aanhouden/", meetings.item_postpone, name="item_postpone"
+        "vergaderingen/<int:pk>/punten/<int:item_pk>/stemming/<int:vote_pk>/correctie/",
+        votes.item_correct_ballot,
+        name="item_correct_ballot",
     ),
-    path("stemmen/", meetings.my_votes, name="my_votes"),
+    path("vergaderingen/<int:pk>/punten/<int:item_pk>/aanhouden/", votes.item_postpone, name="item_postpone"),
+    path("stemmen/", votes.my_votes, name="my_votes"),
     path("voorstellen/<int:pk>/raadsbesluit.pdf", documents.raadsbesluit_pdf, name="raadsbesluit_pdf"),
     path("voorstellen/<int:pk>/raadsvoorstel.pdf", documents.raadsvoorstel_pdf, name="raadsvoorstel_pdf"),
     path("voorstellen/<int:pk>/raadsbesluit-getekend.pdf", documents.paper_scan, name="paper_scan"),

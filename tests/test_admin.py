@@ -153,6 +153,9 @@ def test_a_change_to_a_municipality_in_the_admin_is_in_the_audit_log(admin_clien
         "name": "Bloemendaal",
         "seats": "19",
         "decision_closing": "aldus",
+        "roll_call_start": "lot",
+        "chair_declares_hamerstuk": "on",
+        "advice_term": "wensen_en_bedenkingen",
     }
     assert admin_client.post(url, data).status_code == 302
 

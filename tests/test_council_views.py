@@ -28,9 +28,11 @@ def council(bloemendaal, griffie):
 
 
 @pytest.fixture
-def on_agenda(council, concept, griffie) -> AgendaItem:
-    actions.submit_proposal(concept, by=griffie)
-    return actions.put_on_agenda(council, concept, by=griffie)
+def on_agenda(council, concept, griffie, propose_advice) -> AgendaItem:
+    """Bloemendaal's proposal, proposing "geen wensen en bedenkingen", on the agenda."""
+    proposal = propose_advice(concept)
+    actions.submit_proposal(proposal, by=griffie)
+    return actions.put_on_agenda(council, Proposal.objects.get(pk=proposal.pk), by=griffie)
 
 
 def members(n: int) -> list[CouncilMember]:
@@ -44,15 +46,38 @@ def post(client, name: str, *args, data=None, **kwargs):
 def test_the_meeting_page_says_how_many_must_be_present(client, griffie, council):
     client.force_login(griffie)
     response = client.get(reverse("meeting_detail", args=[council.pk]))
-    assert "0 aanwezig; om te openen zijn er 10 nodig" in response.text
+    assert "0 van de 19 leden met zitting aanwezig; om te openen zijn er 10 nodig" in response.text
+    assert "Alle leden aanwezig" in response.text
 
 
-def test_opening_without_quorum_is_refused_in_dutch(client, griffie, council):
+def test_opening_without_quorum_is_refused_in_dutch_and_keeps_the_ticks(client, griffie, council):
     client.force_login(griffie)
-    post(client, "meeting_attendance", council.pk, data={"members": [m.pk for m in members(9)]})
-    response = post(client, "meeting_open", council.pk)
-    assert "Er zijn 9 leden aanwezig; om te openen zijn er ten minste 10 nodig (art. 20)." in response.text
+    ticked = [m.pk for m in members(9)]
+    response = post(client, "meeting_attendance", council.pk, data={"members": ticked, "open": "1"})
+    assert (
+        "Er zijn 9 leden aanwezig van de 19 met zitting; om te openen zijn er ten minste 10 nodig"
+        in response.text
+    )
+    assert response.text.count("checked") >= 9  # what was ticked stays ticked
     assert Meeting.objects.get(pk=council.pk).opened_at is None
+
+
+def test_all_members_present_ticks_everyone_to_untick(client, griffie, council):
+    client.force_login(griffie)
+    response = post(client, "meeting_attendance", council.pk, data={"all": "1"})
+    assert response.text.count('type="checkbox" name="members"') == 19
+    assert response.text.count(" checked") >= 19
+    assert not Meeting.objects.get(pk=council.pk).attendances.exists()  # nothing saved yet
+
+
+def test_saving_the_list_and_opening_is_one_step(client, griffie, council):
+    client.force_login(griffie)
+    response = post(
+        client, "meeting_attendance", council.pk, data={"members": [m.pk for m in members(12)], "open": "1"}
+    )
+    assert "De presentielijst is opgeslagen en de vergadering is geopend." in response.text
+    meeting = Meeting.objects.get(pk=council.pk)
+    assert meeting.is_open and meeting.attendances.count() == 12
 
 
 def test_the_bloemendaal_proposal_decided_as_in_reality_and_signed_by_both(
@@ -60,12 +85,23 @@ def test_the_bloemendaal_proposal_decided_as_in_reality_and_signed_by_both(
 ):
     meeting = on_agenda.meeting
     client.force_login(griffie)
-    post(client, "meeting_attendance", meeting.pk, data={"members": [m.pk for m in members(15)]})
-    assert "De vergadering is geopend." in post(client, "meeting_open", meeting.pk).text
+    post(client, "meeting_attendance", meeting.pk, data={"members": [m.pk for m in members(15)], "open": "1"})
 
-    response = post(client, "item_start_vote", meeting.pk, on_agenda.pk, data={"mode": "hamerstuk"})
+    asked = post(
+        client, "item_start_vote", meeting.pk, on_agenda.pk, data={"subject": "proposal", "mode": "hamerstuk"}
+    )
+    assert "Zonder stemming wordt dit als hamerstuk aangenomen" in asked.text
+    assert Proposal.objects.get(pk=on_agenda.proposal_id).state == State.COUNCIL_ADVICE  # not yet
+    response = post(
+        client,
+        "item_start_vote",
+        meeting.pk,
+        on_agenda.pk,
+        data={"subject": "proposal", "mode": "hamerstuk", "confirmed": "True"},
+    )
 
-    assert "Advies uitgebracht" in response.text
+    assert "Zonder stemming aangenomen (hamerstuk)." in response.text
+    assert "De stemming is geopend" not in response.text
     proposal = Proposal.objects.get(pk=on_agenda.proposal_id)
     assert proposal.state == State.ADVISED
     assert proposal.decision.advice == "geen_wensen_en_bedenkingen"
@@ -92,8 +128,7 @@ def test_a_roll_call_with_an_adopted_amendment(
     item = actions.put_on_agenda(council, proposal, by=griffie)
     present = members(15)
     client.force_login(griffie)
-    post(client, "meeting_attendance", council.pk, data={"members": [m.pk for m in present]})
-    post(client, "meeting_open", council.pk)
+    post(client, "meeting_attendance", council.pk, data={"members": [m.pk for m in present], "open": "1"})
 
     response = post(
         client,
@@ -103,7 +138,10 @@ def test_a_roll_call_with_an_adopted_amendment(
         data={
             "title": "Jaarlijkse evaluatie",
             "submitters": "Eva Jansen, Ruben Kok",
+            "point_2_action": "replace",
             "point_2": "een nieuwe tekst.",
+            "insert_at": "3",
+            "insert_text": "jaarlijks te evalueren.",
         },
     )
     assert "Het amendement is ingediend." in response.text
@@ -113,19 +151,22 @@ def test_a_roll_call_with_an_adopted_amendment(
         "item_start_vote",
         council.pk,
         item.pk,
-        data={"mode": "handopsteking", "amendment": amendment.pk},
+        data={"mode": "handopsteking", "subject": f"amendment-{amendment.pk}"},
     )
     vote = Vote.objects.get(amendment=amendment)
     post(client, "item_close_vote", council.pk, item.pk, vote.pk, data={"votes_for": 9, "votes_against": 6})
+    page = client.get(reverse("item_detail", args=[council.pk, item.pk])).text
+    assert "zoals gewijzigd door de aangenomen amendementen" in page and "jaarlijks te evalueren." in page
 
     # The proposal itself by roll call: one member in their own browser, the rest by the griffie.
-    post(client, "item_start_vote", council.pk, item.pk, data={"mode": "hoofdelijk"})
+    post(client, "item_start_vote", council.pk, item.pk, data={"mode": "hoofdelijk", "subject": "proposal"})
     roll_call = Vote.objects.get(amendment=None)
     own = make_user(Role.RAADSLID, username="eigen-stem")
     present[0].user = own
     present[0].save()
     client.force_login(own)
-    assert "Voor" in client.get(reverse("my_votes")).text
+    own_page = client.get(reverse("my_votes")).text
+    assert "Voor" in own_page and "jaarlijks te evalueren." in own_page  # the points as they now stand
     assert (
         "Uw stem is uitgebracht."
         in post(client, "my_votes", data={"vote": roll_call.pk, "choice": "voor"}).text
@@ -133,12 +174,15 @@ def test_a_roll_call_with_an_adopted_amendment(
     client.force_login(griffie)
     for member, choice in zip(present[1:], ["voor"] * 9 + ["tegen"] * 5, strict=True):
         post(client, "item_ballot", council.pk, item.pk, roll_call.pk, member.pk, data={"choice": choice})
+    panel = client.get(reverse("item_vote_panel", args=[council.pk, item.pk])).text
+    assert "Tot nu toe 10 voor en 5 tegen; nog 0 te gaan." in panel
     response = post(client, "item_close_vote", council.pk, item.pk, roll_call.pk)
 
-    assert "Per fractie" in response.text
+    assert "Per fractie" in response.text and "in de volgorde van de oproeping" in response.text
     proposal.refresh_from_db()
     assert proposal.state == State.ADVISED
     assert proposal.decision_points.get(position=2).text == "een nieuwe tekst."
+    assert proposal.decision_points.get(position=3).text == "jaarlijks te evalueren."
     assert proposal.decision.member_votes.count() == 15
     assert proposal.decision.amendments.get().result == "aangenomen"
 
@@ -146,9 +190,14 @@ def test_a_roll_call_with_an_adopted_amendment(
 def test_counts_beyond_attendance_are_refused_and_the_vote_stays_open(client, griffie, on_agenda):
     meeting = on_agenda.meeting
     client.force_login(griffie)
-    post(client, "meeting_attendance", meeting.pk, data={"members": [m.pk for m in members(12)]})
-    post(client, "meeting_open", meeting.pk)
-    post(client, "item_start_vote", meeting.pk, on_agenda.pk, data={"mode": "handopsteking"})
+    post(client, "meeting_attendance", meeting.pk, data={"members": [m.pk for m in members(12)], "open": "1"})
+    post(
+        client,
+        "item_start_vote",
+        meeting.pk,
+        on_agenda.pk,
+        data={"mode": "handopsteking", "subject": "proposal"},
+    )
     vote = Vote.objects.get()
 
     response = post(
@@ -160,14 +209,19 @@ def test_counts_beyond_attendance_are_refused_and_the_vote_stays_open(client, gr
         data={"votes_for": 10, "votes_against": 5},
     )
 
-    assert "Er zijn 15 stemmen uitgebracht, maar 12 leden aanwezig." in response.text
+    assert "Er zijn 15 stemmen uitgebracht, maar 12 aanwezige leden mochten stemmen." in response.text
     assert Vote.objects.get().is_open
 
 
 def test_a_raadslid_cannot_run_the_meeting(client, raadslid, council):
     client.force_login(raadslid)
-    assert client.post(reverse("meeting_open", args=[council.pk])).status_code == 403
-    assert client.post(reverse("meeting_attendance", args=[council.pk]), {"members": []}).status_code == 403
+    assert (
+        client.post(
+            reverse("meeting_attendance", args=[council.pk]), {"members": [], "open": "1"}
+        ).status_code
+        == 403
+    )
+    assert client.post(reverse("meeting_close", args=[council.pk])).status_code == 403
 
 
 def test_a_raadslid_without_a_member_cannot_vote(client, raadslid, council):

@@ -104,7 +104,8 @@ def update_member(
             seated_until=seated_until,
             user=stored.user,
         )
-        changed.full_clean(validate_unique=False)
+        changed._state.adding = False  # the same row, so its own term is no duplicate
+        changed.full_clean()
         meetings = Meeting.objects.filter(attendances__member=stored).order_by("starts_at")
         signed = meetings.filter(agenda_items__proposal__in=Proposal.objects.final()).distinct()
         if signed.exists() and (changed.name, changed.party) != (stored.name, stored.party):

@@ -182,7 +182,7 @@ def _text_payload(proposal: Proposal, text: str) -> dict:
 def _write_text(proposal: Proposal, text: ProposalText, *, by: User | None):
     """Write fields, themes, sections and decision points, each row changed in place so
     that the history shows what changed rather than everything deleted and re-added."""
-    for name in ("number", "subject", "proposer", "date", "legal_basis", "proposed_advice"):
+    for name in ("number", "subject", "proposer", "initiator", "date", "legal_basis", "proposed_advice"):
         setattr(proposal, name, getattr(text, name))
     proposal.proposed_advice_text = (
         text.proposed_advice_text if text.proposed_advice == Advice.OBJECTIONS else ""

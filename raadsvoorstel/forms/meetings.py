@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Ballot, CouncilMember, Meeting, Proposal, TabledAmendment, User, VoteMode
+from ..amendments import DELETE, INSERT, REPLACE, Change
+from ..models import Advice, Ballot, CouncilMember, Meeting, Proposal, TabledAmendment, User, VoteMode
 from .proposals import AttachmentForm
 
 __all__ = [
@@ -14,13 +15,18 @@ __all__ = [
     "AmendmentForm",
     "AttendanceForm",
     "CloseVoteForm",
+    "CorrectBallotForm",
+    "CorrectionForm",
     "MeetingForm",
     "MemberForm",
     "MemberImportForm",
+    "MotionForm",
     "PaperSignatureForm",
     "PostponeForm",
+    "PresenceForm",
     "SignForm",
     "StartVoteForm",
+    "WithdrawVoteForm",
 ]
 
 
@@ -44,13 +50,16 @@ class MemberImportForm(forms.Form):
 class MeetingForm(forms.ModelForm):
     class Meta:
         model = Meeting
-        fields = ["starts_at", "place"]
+        fields = ["starts_at", "place", "public"]
         widgets = {
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
         }
+        help_texts = {"public": _("Uitzetten voor een besloten vergadering (art. 23 lid 2 Gemeentewet).")}
 
 
 class AttendanceForm(forms.Form):
+    """The attendance list before opening; "Alle leden aanwezig" ticks everyone, to untick."""
+
     members = forms.ModelMultipleChoiceField(
         label=_("Aanwezig"),
         queryset=CouncilMember.objects.none(),
@@ -60,12 +69,29 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = meeting.seated_members()
+        self.fields["members"].queryset = meeting.seated_members().order_by("name")
         self.fields["members"].label_from_instance = lambda member: f"{member.name} ({member.party})"
 
 
+class PresenceForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Raadslid"), queryset=CouncilMember.objects.none())
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = meeting.seated_members().order_by("name")
+        self.fields["member"].label_from_instance = lambda member: f"{member.name} ({member.party})"
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden van de correctie"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class AgendaForm(forms.Form):
-    proposal = forms.ModelChoiceField(label=_("Voorstel"), queryset=Proposal.objects.none())
+    proposal = forms.ModelChoiceField(
+        label=_("Voorstel"), queryset=Proposal.objects.none(), empty_label=_("— kies een voorstel —")
+    )
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,53 +102,169 @@ class AgendaForm(forms.Form):
         )
 
 
+ACTION_CHOICES = [("", _("ongewijzigd")), (REPLACE, _("vervangen door")), (DELETE, _("schrappen"))]
+ADVICE_CHOICES = [("", _("ongewijzigd")), *Advice.choices]
+
+
 class AmendmentForm(forms.Form):
+    """An amendment on the points as they stand now: per point, replace or strike it; one new
+    point may be inserted; the advice may change. As a sub-amendment it gives an amendment of
+    this item its new changes."""
+
     title = forms.CharField(label=_("Titel"), max_length=300)
     submitters = forms.CharField(
         label=_("Indieners"), help_text=_("Gescheiden door komma's."), max_length=1000
     )
+    parent = forms.ModelChoiceField(
+        label=_("Subamendement op"),
+        queryset=TabledAmendment.objects.none(),
+        required=False,
+        empty_label=_("— geen: een amendement op het voorstel —"),
+    )
 
-    def __init__(self, *args, points: list[str], **kwargs):
+    def __init__(self, *args, points: list[str], item=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.points = points
+        if item is not None:
+            self.fields["parent"].queryset = item.amendments.filter(parent=None, result="")
         for number, text in enumerate(points, start=1):
+            self.fields[f"point_{number}_action"] = forms.ChoiceField(
+                label=_("Beslispunt %(n)s") % {"n": number},
+                help_text=_("Nu: %(text)s") % {"text": text},
+                choices=ACTION_CHOICES,
+                required=False,
+            )
             self.fields[f"point_{number}"] = forms.CharField(
                 label=_("Nieuwe tekst van beslispunt %(n)s") % {"n": number},
-                help_text=_("Leeg laten als het amendement dit punt niet wijzigt. Nu: %(text)s")
-                % {"text": text},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+        self.fields["insert_at"] = forms.TypedChoiceField(
+            label=_("Nieuw beslispunt invoegen als punt"),
+            choices=[("", _("geen nieuw punt"))] + [(n, str(n)) for n in range(1, len(points) + 2)],
+            coerce=int,
+            empty_value=None,
+            required=False,
+        )
+        self.fields["insert_text"] = forms.CharField(
+            label=_("Tekst van het nieuwe beslispunt"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        self.fields["advice"] = forms.ChoiceField(
+            label=_("Advies (wensen en bedenkingen)"), choices=ADVICE_CHOICES, required=False
+        )
+        self.fields["advice_text"] = forms.CharField(
+            label=_("Tekst van de wensen en bedenkingen"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
 
     def clean(self):
         data = super().clean()
-        if not self.changes():
-            raise forms.ValidationError(_("Een amendement wijzigt ten minste één beslispunt."))
+        if not self.errors and not self.changes() and not data.get("advice"):
+            raise forms.ValidationError(_("Een amendement wijzigt ten minste één beslispunt of het advies."))
+        for number in range(1, len(self.points) + 1):
+            if data.get(f"point_{number}_action") == REPLACE and not data.get(f"point_{number}", "").strip():
+                self.add_error(
+                    f"point_{number}", _("Geef de nieuwe tekst van beslispunt %(n)s.") % {"n": number}
+                )
+        if data.get("insert_at") and not data.get("insert_text", "").strip():
+            self.add_error("insert_text", _("Geef de tekst van het nieuwe beslispunt."))
+        if data.get("advice") == Advice.OBJECTIONS and not data.get("advice_text", "").strip():
+            self.add_error("advice_text", _("Wensen en bedenkingen hebben een tekst nodig."))
         return data
 
     def submitter_list(self) -> list[str]:
         return [name.strip() for name in self.cleaned_data["submitters"].split(",") if name.strip()]
 
-    def changes(self) -> list[tuple[int, str]]:
-        return [
-            (number, self.cleaned_data[f"point_{number}"].strip())
-            for number in range(1, len(self.points) + 1)
-            if self.cleaned_data.get(f"point_{number}", "").strip()
-        ]
+    def changes(self) -> list[Change]:
+        data = self.cleaned_data
+        changes = []
+        for number in range(1, len(self.points) + 1):
+            action = data.get(f"point_{number}_action")
+            if action == DELETE:
+                changes.append(Change(number, DELETE))
+            elif action == REPLACE and data.get(f"point_{number}", "").strip():
+                changes.append(Change(number, REPLACE, data[f"point_{number}"].strip()))
+        if data.get("insert_at") and data.get("insert_text", "").strip():
+            changes.append(Change(data["insert_at"], INSERT, data["insert_text"].strip()))
+        return changes
+
+
+class MotionForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=300)
+    text = forms.CharField(label=_("Tekst van de motie"), widget=forms.Textarea(attrs={"rows": 4}))
+    submitters = forms.CharField(
+        label=_("Indieners"), help_text=_("Gescheiden door komma's."), max_length=1000
+    )
+
+    def submitter_list(self) -> list[str]:
+        return [name.strip() for name in self.cleaned_data["submitters"].split(",") if name.strip()]
+
+
+MODE_CHOICES = [("", _("— kies hoe er gestemd wordt —")), *VoteMode.choices]
 
 
 class StartVoteForm(forms.Form):
-    mode = forms.ChoiceField(label=_("Wijze van stemmen"), choices=VoteMode.choices)
-    amendment = forms.ModelChoiceField(
-        label=_("Over"),
-        queryset=TabledAmendment.objects.none(),
-        required=False,
-        empty_label=_("het voorstel zelf"),
-    )
+    """What is put to the vote, and how: nothing is chosen in advance. A hamerstuk is
+    confirmed first, for it is adopted without a vote."""
 
-    def __init__(self, *args, item, **kwargs):
+    subject = forms.ChoiceField(label=_("Over"))
+    mode = forms.ChoiceField(label=_("Wijze van stemmen"), choices=MODE_CHOICES)
+    excluded = forms.ModelMultipleChoiceField(
+        label=_("Uitgesloten van deze stemming (art. 28)"),
+        queryset=CouncilMember.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Een aanwezig lid dat zich van stemming moet onthouden, "
+            "bijvoorbeeld wegens een persoonlijk belang."
+        ),
+    )
+    exclusion_reason = forms.CharField(label=_("Reden van uitsluiting"), max_length=300, required=False)
+    confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, item, present: list[CouncilMember] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["amendment"].queryset = item.amendments.filter(result="")
+        choices = []
+        undecided = item.amendments.filter(result="")
+        for amendment in undecided.order_by("parent_id", "pk"):
+            kind = _("subamendement") if amendment.parent_id else _("amendement")
+            choices.append((f"amendment-{amendment.pk}", f"{kind} “{amendment.title}”"))
+        if not undecided.exists() and item.proposal.is_before_council:
+            choices.insert(0, ("proposal", _("het voorstel")))
+        if not item.proposal.is_before_council:
+            for motion in item.motions.filter(result=""):
+                choices.append((f"motion-{motion.pk}", _("motie “%(title)s”") % {"title": motion.title}))
+        self.fields["subject"].choices = choices
+        self.fields["excluded"].queryset = CouncilMember.objects.filter(
+            pk__in=[m.pk for m in present]
+        ).order_by("name")
+        self.fields["excluded"].label_from_instance = lambda member: f"{member.name} ({member.party})"
+        self.item = item
+
+    def clean(self):
+        data = super().clean()
+        if data.get("excluded") and not data.get("exclusion_reason", "").strip():
+            self.add_error("exclusion_reason", _("Geef de reden van uitsluiting (art. 28)."))
+        return data
+
+    def subject_object(self) -> dict:
+        kind, _sep, pk = self.cleaned_data["subject"].partition("-")
+        if kind == "amendment":
+            return {"amendment": self.item.amendments.get(pk=pk)}
+        if kind == "motion":
+            return {"motion": self.item.motions.get(pk=pk)}
+        return {}
+
+    def exclusions(self) -> list[tuple[CouncilMember, str]]:
+        reason = self.cleaned_data.get("exclusion_reason", "")
+        return [(member, reason) for member in self.cleaned_data.get("excluded", [])]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.cleaned_data.get("mode") == VoteMode.HAMERSTUK and not self.cleaned_data.get("confirmed")
 
 
 class CloseVoteForm(forms.Form):
@@ -134,8 +276,34 @@ class BallotForm(forms.Form):
     choice = forms.ChoiceField(choices=Ballot.choices)
 
 
+class CorrectBallotForm(forms.Form):
+    """A vote the griffie entered, corrected before the vote closes."""
+
+    member = forms.ModelChoiceField(label=_("Raadslid"), queryset=CouncilMember.objects.none())
+    choice = forms.ChoiceField(label=_("Juiste stem"), choices=Ballot.choices)
+    reason = forms.CharField(label=_("Reden"), max_length=300)
+
+    def __init__(self, *args, vote=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if vote is not None:
+            entered = [
+                b.member_id
+                for b in vote.ballots.select_related("member")
+                if b.entered_by_id != b.member.user_id
+            ]
+            self.fields["member"].queryset = CouncilMember.objects.filter(pk__in=entered).order_by("name")
+
+
+class WithdrawVoteForm(forms.Form):
+    reason = forms.CharField(label=_("Waarom wordt de stemming ingetrokken?"), max_length=500)
+
+
 class PostponeForm(forms.Form):
-    meeting = forms.ModelChoiceField(label=_("Naar de vergadering van"), queryset=Meeting.objects.none())
+    meeting = forms.ModelChoiceField(
+        label=_("Naar de vergadering van"),
+        queryset=Meeting.objects.none(),
+        empty_label=_("— kies een vergadering —"),
+    )
 
     def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)

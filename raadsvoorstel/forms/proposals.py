@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Proposal, Proposer, State, Theme
+from ..models import Advice, Proposal, Proposer, State, Theme
 from ..text import ProposalText
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -66,6 +66,12 @@ class ProposalForm(forms.Form):
     number = forms.CharField(label=_("Registratienummer"), max_length=40)
     subject = forms.CharField(label=_("Onderwerp"), max_length=300)
     proposer = forms.ChoiceField(label=_("Indiener"), choices=Proposer.choices)
+    initiator = forms.CharField(
+        label=_("Naam van de indiener"),
+        max_length=200,
+        required=False,
+        help_text=_("Bij een initiatiefvoorstel van een raadslid: het raadsbesluit noemt de naam."),
+    )
     date = forms.DateField(
         label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -76,6 +82,21 @@ class ProposalForm(forms.Form):
         help_text=_("De wettelijke grondslag: één bepaling per regel."),
     )
     themes = ThemeTreeField(label=_("Thema's"), required=False)
+    proposed_advice = forms.ChoiceField(
+        label=_("Voorgesteld advies"),
+        choices=[("", _("geen: dit is geen consultatie")), *Advice.choices],
+        required=False,
+        help_text=_(
+            "Bij een consultatie, zoals over een regionaal plan: "
+            "het advies dat de raad geeft als hij het voorstel aanneemt."
+        ),
+    )
+    proposed_advice_text = forms.CharField(
+        label=_("Tekst van de wensen en bedenkingen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Alleen bij wensen en bedenkingen."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, municipality=None, proposal: Proposal | None = None, **kwargs):
@@ -92,6 +113,15 @@ class ProposalForm(forms.Form):
             raise ValidationError(_("Deze gemeente heeft al een voorstel met dit nummer."))
         return number
 
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("proposed_advice") == Advice.OBJECTIONS
+            and not data.get("proposed_advice_text", "").strip()
+        ):
+            self.add_error("proposed_advice_text", _("Wensen en bedenkingen hebben een tekst nodig."))
+        return data
+
     def clean_legal_basis(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["legal_basis"].splitlines()]
         too_long = [line for line in lines if len(line) > 500]
@@ -105,9 +135,12 @@ class ProposalForm(forms.Form):
             "number": proposal.number,
             "subject": proposal.subject,
             "proposer": proposal.proposer,
+            "initiator": proposal.initiator,
             "date": proposal.date,
             "legal_basis": "\n".join(proposal.legal_basis),
             "themes": list(proposal.themes.all()),
+            "proposed_advice": proposal.proposed_advice,
+            "proposed_advice_text": proposal.proposed_advice_text,
             "version": proposal.version,
         }
 
@@ -206,6 +239,9 @@ class ProposalEditor:
             themes=list(data["themes"]),
             sections=[(row["heading"], row["body"]) for row in self.sections.ordered_data()],
             decision_points=[row["text"] for row in self.points.ordered_data()],
+            proposed_advice=data.get("proposed_advice", ""),
+            proposed_advice_text=data.get("proposed_advice_text", ""),
+            initiator=data.get("initiator", "").strip(),
         )
 
     @property

@@ -514,6 +514,7 @@ FROZEN_FIELDS = (
     "number",
     "subject",
     "proposer",
+    "initiator",
     "date",
     "legal_basis",
     "regional_plan_id",
@@ -534,6 +535,8 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("registratienummer"), max_length=40)
     subject = models.CharField(_("onderwerp"), max_length=300)
     proposer = models.CharField(_("indiener"), max_length=20, choices=Proposer.choices)
+    # The raadslid (or members) who brought an initiatiefvoorstel: the raadsbesluit names them.
+    initiator = models.CharField(_("naam van de indiener"), max_length=200, blank=True)
     date = models.DateField(_("datum"))
     legal_basis = models.JSONField(
         _("gelet op"),
@@ -613,6 +616,19 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     def key(self) -> str:
         """Municipality and number, `GM0377/2023000853`: how the audit log and exports name it."""
         return f"{self.municipality.code}/{self.number}"
+
+    @property
+    def read_as(self) -> str:
+        """How the raadsbesluit names what the council read: "gelezen het voorstel van …"."""
+        if self.proposer == Proposer.COLLEGE:
+            return _("gelezen het voorstel van burgemeester en wethouders")
+        if self.proposer == Proposer.PRESIDIUM:
+            return _("gelezen het voorstel van het presidium")
+        if self.proposer == Proposer.RAADSLID:
+            if self.initiator:
+                return _("gelezen het initiatiefvoorstel van %(name)s") % {"name": self.initiator}
+            return _("gelezen het initiatiefvoorstel")
+        return _("gelezen het voorstel van de burgemeester")
 
     @property
     def is_concept(self) -> bool:

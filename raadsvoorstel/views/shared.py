@@ -6,12 +6,15 @@ from __future__ import annotations
 import logging
 import re
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from .. import files, permissions
-from ..models import Proposal, StaleCopy
+from ..models import Proposal, StaleCopy, WorkflowError
 
 logger = logging.getLogger(__name__)
 
@@ -63,3 +66,28 @@ def verified_file_response(file, sha256: str, filename: str, *, what: str, attac
             )
         )
     return pdf_response(content, filename, attachment=attachment)
+
+
+def run_action(request: HttpRequest, run, success: str) -> bool:
+    """Run one action; a refusal becomes a message in the griffie's words, and nothing of it
+    is stored. Returns whether it was done."""
+    try:
+        run()
+    except (WorkflowError, ValidationError) as refusal:
+        for message in getattr(refusal, "messages", [str(refusal)]):
+            messages.error(request, message)
+        return False
+    except IntegrityError as refusal:
+        # The database's guards refused (they speak Dutch); the action's transaction is undone.
+        messages.error(request, _("Niet opgeslagen: %(reason)s") % {"reason": str(refusal).splitlines()[0]})
+        return False
+    messages.success(request, success)
+    return True
+
+
+def own_municipality(request: HttpRequest):
+    from django.core.exceptions import PermissionDenied
+
+    if request.user.municipality is None:
+        raise PermissionDenied(_("Deze pagina hoort bij een gemeente; uw account hoort bij geen gemeente."))
+    return request.user.municipality

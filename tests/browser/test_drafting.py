@@ -31,7 +31,7 @@ def test_a_griffiemedewerker_drafts_a_proposal_and_sends_it_to_the_council(
     assert_accessible(page, axe_violations)
     page.get_by_label("Registratienummer").fill("2024000001")
     page.get_by_label("Onderwerp").fill("Verordening jeugdhulp 2024")
-    page.get_by_label("Indiener").select_option("college")
+    page.get_by_label("Indiener", exact=True).select_option("college")
     page.get_by_label("Datum").fill("2024-01-15")
     page.get_by_label("Jeugd en Veiligheid").check()
     page.get_by_label("Mensenhandel").check()
