@@ -17,7 +17,8 @@ from django.db import transaction
 
 from . import actions
 from .interchange import parse_documents
-from .models import Meeting, Municipality, Proposal, RegionalBody, Role, User
+from .models import Advice, Meeting, Municipality, Proposal, RegionalBody, Role, User
+from .text import ProposalText
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
@@ -100,7 +101,16 @@ def load_demo_proposals(directory: Path = FIXTURES / "proposals") -> list[Propos
         )
         if not stored.exists():
             missing.append((str(path.relative_to(settings.BASE_DIR)), path.read_text(encoding="utf-8")))
-    return actions.import_proposals(parse_documents(missing)) if missing else []
+    imported = actions.import_proposals(parse_documents(missing)) if missing else []
+    griffie = User.objects.filter(username="griffie").first()
+    for proposal in imported:
+        if proposal.regional_plan_id and proposal.is_concept and griffie is not None:
+            # The interchange format carries no proposed advice: the griffie sets it in the
+            # editor, as for any consultation. Bloemendaal proposed "geen wensen en bedenkingen".
+            text = ProposalText.of(proposal)
+            text.proposed_advice = Advice.NO_OBJECTIONS
+            actions.update_proposal(proposal, text, version=proposal.version, by=griffie)
+    return imported
 
 
 def create_demo_seal(path: Path, passphrase: str, *, municipality_name: str = "Bloemendaal") -> bool:

@@ -504,8 +504,14 @@ class _Checker:
             return
         seats = document.municipality.seats if document.municipality else None
         if "seated" in value:
-            decision.seated = self.count(value["seated"], f"{path}.seated", maximum=seats or 45)
-            if decision.seated is not None and decision.seated < 1:
+            decision.seated = self.count(value["seated"], f"{path}.seated")
+            if decision.seated is not None and seats is not None and decision.seated > seats:
+                self.error(
+                    f"{path}.seated",
+                    _("nooit meer leden met zitting dan de raad zetels heeft (%(seats)s)") % {"seats": seats},
+                )
+                decision.seated = None
+            elif decision.seated is not None and decision.seated < 1:
                 self.error(f"{path}.seated", _("er heeft ten minste één lid zitting"))
         if "excluded" in value:
             decision.excluded = self.excluded_members(value["excluded"], f"{path}.excluded")

@@ -306,3 +306,102 @@ def test_members_are_read_from_csv_all_or_nothing(client, griffie, bloemendaal):
     )
     assert "De raadsleden zijn ingelezen." in post(client, "member_list", data={"file": good}).text
     assert CouncilMember.objects.count() == 2
+
+
+# --- The meeting's pages after opening ---
+
+
+def opened(client, griffie, meeting, count=12):
+    client.force_login(griffie)
+    post(
+        client,
+        "meeting_attendance",
+        meeting.pk,
+        data={"members": [m.pk for m in members(count)], "open": "1"},
+    )
+
+
+def test_a_departure_and_an_arrival_are_recorded_with_their_time(client, griffie, council):
+    opened(client, griffie, council)
+    leaving, coming = members(12)[0], members(13)[12]
+    response = post(client, "meeting_presence", council.pk, data={"member": leaving.pk, "left": "1"})
+    assert f"{leaving.name} is vertrokken." in response.text
+    response = post(client, "meeting_presence", council.pk, data={"member": coming.pk, "arrived": "1"})
+    assert f"{coming.name} komt binnen" in response.text and "Nu 12 leden aanwezig." in response.text
+    assert "Bij de opening tekenden er 12." in response.text
+
+
+def test_a_vote_opened_by_mistake_is_withdrawn_on_the_page(client, griffie, on_agenda):
+    opened(client, griffie, on_agenda.meeting)
+    post(
+        client,
+        "item_start_vote",
+        on_agenda.meeting.pk,
+        on_agenda.pk,
+        data={"subject": "proposal", "mode": "hoofdelijk"},
+    )
+    vote = Vote.objects.get()
+    response = post(
+        client,
+        "item_withdraw_vote",
+        on_agenda.meeting.pk,
+        on_agenda.pk,
+        vote.pk,
+        data={"reason": "per vergissing"},
+    )
+    assert "De stemming is ingetrokken." in response.text
+    assert "per vergissing" in response.text
+
+
+def test_a_closed_meeting_has_its_besluitenlijst_as_pdf(client, griffie, on_agenda):
+    import io
+
+    from pypdf import PdfReader
+
+    meeting = on_agenda.meeting
+    opened(client, griffie, meeting)
+    post(
+        client,
+        "item_start_vote",
+        meeting.pk,
+        on_agenda.pk,
+        data={"subject": "proposal", "mode": "hamerstuk", "confirmed": "True"},
+    )
+    early = client.get(reverse("besluitenlijst_pdf", args=[meeting.pk]), follow=True)
+    assert "De besluitenlijst als PDF komt er zodra de vergadering is gesloten." in early.text
+    post(client, "meeting_close", meeting.pk)
+    response = client.get(reverse("besluitenlijst_pdf", args=[meeting.pk]))
+    assert response.status_code == 200
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    text = " ".join((page.extract_text() or "") for page in pages).replace("\u2010\n", "")
+    assert "Besluitenlijst van de raadsvergadering van 5 oktober 2023" in " ".join(text.split())
+    assert "hamerstuk" in text and "aangenomen" in text
+
+
+def test_only_the_griffier_corrects_a_closed_meetings_attendance(client, griffie, griffier, council):
+    opened(client, griffie, council)
+    post(client, "meeting_close", council.pk)
+    data = {"members": [m.pk for m in members(13)], "reason": "lid vergeten af te vinken"}
+    assert client.post(reverse("meeting_correct_attendance", args=[council.pk]), data).status_code == 403
+    client.force_login(griffier)
+    response = post(client, "meeting_correct_attendance", council.pk, data=data)
+    assert "De presentielijst is gecorrigeerd" in response.text
+    assert Meeting.objects.get(pk=council.pk).attendances.count() == 13
+
+
+def test_a_membership_is_ended_in_the_pages(client, griffie, council):
+    client.force_login(griffie)
+    member = members(1)[0]
+    data = {
+        "name": member.name,
+        "party": member.party,
+        "seated_from": member.seated_from.isoformat(),
+        "seated_until": "2023-09-30",
+    }
+    response = post(client, "member_edit", member.pk, data=data)
+    assert f"De gegevens van {member.name} zijn opgeslagen." in response.text
+    assert CouncilMember.objects.get(pk=member.pk).seated_until == datetime.date(2023, 9, 30)
+    assert (
+        "0 van de 18 leden met zitting aanwezig"
+        in client.get(reverse("meeting_detail", args=[council.pk])).text
+    )

@@ -900,3 +900,92 @@ def test_a_date_in_digits_of_another_script_is_no_iso_date(reference_data, bloem
 def test_a_cbs_code_in_digits_of_another_script_is_refused(reference_data, bloemendaal_document):
     bloemendaal_document["municipality"]["code"] = "GM０３７７"
     assert_refused_at(refusal_of(bloemendaal_document), "municipality.code", "CBS-code")
+
+
+# --- The optional fields of the council procedure ---
+
+
+def test_a_document_with_every_optional_field_round_trips(reference_data, bloemendaal_document):
+    """seated and excluded (art. 28/29), the order of the call, a besloten vergadering, and
+    amendments that insert, delete and lapse: exported exactly as imported."""
+    points = bloemendaal_document["decision_points"]
+    members = [(f"Lid {n:02}", "Partij", "voor" if n < 9 else "tegen") for n in range(14)]
+    decision = {
+        "meeting_date": "2023-10-05",
+        "result": "aangenomen",
+        "advice": None,
+        "vote": {**roll_call(members), "seated": 17, "excluded": [{"name": "Lid 20", "party": "Partij"}]},
+        "amendments": [
+            {
+                "title": "Erbij",
+                "submitters": ["Lid 01"],
+                "result": "aangenomen",
+                "changes": [{"point": 2, "action": "insert", "text": points[1]}],
+            },
+            {
+                "title": "Eraf",
+                "submitters": ["Lid 02"],
+                "result": "aangenomen",
+                "changes": [{"point": 3, "action": "delete"}],
+            },
+            {
+                "title": "Anders",
+                "submitters": ["Lid 03"],
+                "result": "vervallen",
+                "changes": [{"point": 2, "text": "iets."}],
+            },
+        ],
+        "signatures": [],
+        "meeting_public": False,
+    }
+    document = with_state({**bloemendaal_document, "regional_plan": None}, "advised", decision)
+    text = dumps(document)
+
+    with forgotten():
+        proposal = import_text(text)
+        assert (proposal.decision.seated, proposal.decision.excluded) == (17, [["Lid 20", "Partij"]])
+        assert [m.name for m in proposal.decision.member_votes.all()] == [name for name, _p, _v in members]
+        assert exported(proposal) == text
+
+
+@pytest.mark.parametrize(
+    ("vote", "path", "reason"),
+    [
+        ({**show_of_hands(10, 0), "seated": 20}, "decision.vote.seated", "dan de raad zetels heeft (19)"),
+        (
+            {**show_of_hands(8, 0), "seated": 17, "excluded": [{"name": "A", "party": "B"}]},
+            "decision.vote",
+            "ten minste 9",
+        ),
+        (
+            {**roll_call([("A", "B", "voor")] * 1), "excluded": [{"name": "A", "party": "B"}]},
+            "decision.vote",
+            "A is uitgesloten (art. 28) en stemt niet",
+        ),
+    ],
+    ids=[
+        "more seated than seats",
+        "too few of those with zitting and not excluded",
+        "an excluded member voted",
+    ],
+)
+def test_the_vote_is_checked_on_those_with_zitting_less_the_excluded(
+    reference_data, bloemendaal_document, vote, path, reason
+):
+    errors = refusal_of(with_state(bloemendaal_document, "advised", {**HAMERSTUK, "vote": vote}))
+    assert any(error.path.startswith(path) and reason in error.reason for error in errors), errors
+
+
+def test_a_struck_point_has_no_text(reference_data, bloemendaal_document):
+    amendments = [
+        {
+            "title": "Eraf",
+            "submitters": ["X"],
+            "result": "aangenomen",
+            "changes": [{"point": 1, "action": "delete", "text": "x"}],
+        }
+    ]
+    errors = refusal_of(with_state(bloemendaal_document, "advised", {**HAMERSTUK, "amendments": amendments}))
+    assert_refused_at(
+        errors, "decision.amendments[0].changes[0].text", "een geschrapt beslispunt heeft geen tekst"
+    )

@@ -14,7 +14,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from raadsvoorstel import actions, pdf
-from raadsvoorstel.models import ArchivedDecision, Proposal, TextFrozen
+from raadsvoorstel.models import ArchivedDecision, Decision, Proposal, TextFrozen
 from tests.conftest import HAMERSTUK, with_state
 
 pytestmark = pytest.mark.django_db
@@ -313,3 +313,97 @@ def test_the_check_page_recognises_the_scan_of_a_besluit_signed_in_ink(client, a
     response = client.post(reverse("archive_check"), {"file": scan})
     assert "de scan van het op papier ondertekende raadsbesluit" in response.text
     assert "authentieke besluit" in response.text
+
+
+# --- The council procedure in the documents ---
+
+
+@pytest.mark.parametrize(
+    ("proposer", "initiator", "phrase"),
+    [
+        ("burgemeester", "", "gelezen het voorstel van de burgemeester van 22 augustus 2023;"),
+        ("college", "", "gelezen het voorstel van burgemeester en wethouders van 22 augustus 2023;"),
+        ("presidium", "", "gelezen het voorstel van het presidium van 22 augustus 2023;"),
+        ("raadslid", "Eva Jansen", "gelezen het initiatiefvoorstel van Eva Jansen van 22 augustus 2023;"),
+    ],
+)
+def test_the_raadsbesluit_names_the_proposer_as_practice_does(signed, proposer, initiator, phrase):
+    # The text of a signed decision is final: render a copy with another proposer.
+    copy = Proposal.objects.with_document().get(pk=signed.pk)
+    copy.proposer, copy.initiator = proposer, initiator
+    html = re.sub(r"</?span[^>]*>", "", pdf.besluit_html(copy))
+    assert phrase in html
+    assert "van de college" not in html and "van de presidium" not in html
+
+
+def test_a_decision_of_a_besloten_vergadering_says_so(import_document, bloemendaal_document):
+    decision = {**HAMERSTUK, "meeting_public": False, "signatures": SIGNATURES}
+    proposal = import_document(with_state(bloemendaal_document, "signed", decision))
+    text = text_of(pdf.render_besluit(Proposal.objects.with_document().get(pk=proposal.pk)))
+    assert "De raad voornoemd, d.d. 5 oktober 2023, in besloten vergadering" in text
+    assert "openbare" not in text
+
+
+def test_the_wensen_en_bedenkingen_are_printed_once(import_document, bloemendaal_document):
+    wishes = "De raad wil dat de aanpak van drugsafval in de duinen een eigen plaats krijgt."
+    document = {
+        **bloemendaal_document,
+        "decision_points": [bloemendaal_document["decision_points"][0], wishes],
+    }
+    decision = {
+        **HAMERSTUK,
+        "advice": "wensen_en_bedenkingen",
+        "advice_text": wishes,
+        "signatures": SIGNATURES,
+    }
+    proposal = import_document(with_state(document, "signed", decision))
+    text = text_of(pdf.render_besluit(Proposal.objects.with_document().get(pk=proposal.pk)))
+    assert text.count("drugsafval in de duinen") == 1
+
+
+def test_dates_numbers_names_and_addresses_are_never_hyphenated(import_document, bloemendaal_document):
+    point = (
+        "kennis te nemen van het plan van 12 september 2023, nr. 2023/0815, "
+        "te vinden op https://www.politie.nl/informatie/imv-noord-holland-2024-2027.html."
+    )
+    document = {**bloemendaal_document, "decision_points": [point] * 3}
+    proposal = import_document(with_state(document, "signed", {**HAMERSTUK, "signatures": SIGNATURES}))
+    html = pdf.besluit_html(Proposal.objects.with_document().get(pk=proposal.pk))
+    assert '<span class="whole">12 september 2023</span>' in html
+    assert '<span class="whole">2023/0815</span>' in html
+    assert (
+        '<span class="url">https://www.politie.nl/informatie/imv-noord-holland-2024-2027.html</span>' in html
+    )
+    text = " ".join(
+        " ".join((page.extract_text() or "").split())
+        for page in PdfReader(io.BytesIO(pdf.render_besluit(proposal))).pages
+    )
+    assert "septem-" not in text and "septem\u2010" not in text and "htt-" not in text
+
+
+def test_the_raadsvoorstel_shows_the_points_as_proposed_and_the_amendments_in_an_appendix(
+    import_document, bloemendaal_document
+):
+    proposed = bloemendaal_document["decision_points"]
+    amended = [proposed[0], "de burgemeester te berichten dat de raad wensen heeft."]
+    decision = {
+        **HAMERSTUK,
+        "amendments": [
+            {
+                "title": "Wensen",
+                "submitters": ["Eva Jansen"],
+                "result": "aangenomen",
+                "changes": [{"point": 2, "text": amended[1]}],
+            }
+        ],
+    }
+    proposal = import_document(
+        with_state({**bloemendaal_document, "decision_points": amended}, "advised", decision)
+    )
+    Decision.objects.filter(proposal=proposal).update(proposed_points=proposed)
+
+    text = text_of(pdf.render_voorstel(Proposal.objects.with_document().get(pk=proposal.pk)))
+
+    assert proposed[1] in text
+    assert "Bijlage: amendementen" in text and "Wensen — aangenomen" in text
+    assert f"Beslispunt 2 wordt: {amended[1]}" in text

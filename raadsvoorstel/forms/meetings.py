@@ -74,7 +74,9 @@ class AttendanceForm(forms.Form):
 
 
 class PresenceForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("Raadslid"), queryset=CouncilMember.objects.none())
+    member = forms.ModelChoiceField(
+        label=_("Raadslid"), queryset=CouncilMember.objects.none(), empty_label=_("— kies een raadslid —")
+    )
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -279,7 +281,9 @@ class BallotForm(forms.Form):
 class CorrectBallotForm(forms.Form):
     """A vote the griffie entered, corrected before the vote closes."""
 
-    member = forms.ModelChoiceField(label=_("Raadslid"), queryset=CouncilMember.objects.none())
+    member = forms.ModelChoiceField(
+        label=_("Raadslid"), queryset=CouncilMember.objects.none(), empty_label=_("— kies een raadslid —")
+    )
     choice = forms.ChoiceField(label=_("Juiste stem"), choices=Ballot.choices)
     reason = forms.CharField(label=_("Reden"), max_length=300)
 
