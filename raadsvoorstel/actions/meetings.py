@@ -56,7 +56,11 @@ def _require_griffie(user: User, meeting_or_municipality) -> None:
 
 def locked(meeting: Meeting) -> Meeting:
     """The meeting as it is now, holding its row until the transaction ends."""
-    return Meeting.objects.select_for_update().select_related("municipality", "continues").get(pk=meeting.pk)
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("municipality", "continues")
+        .get(pk=meeting.pk)
+    )
 
 
 def seated_count(meeting: Meeting) -> int:
@@ -128,7 +132,11 @@ def put_on_agenda(meeting: Meeting, proposal: Proposal, *, by: User) -> AgendaIt
         raise WorkflowError(_("Dit voorstel hoort bij een andere gemeente."))
     with transaction.atomic():
         # Decided on as they are now, under the lock, not as the caller loaded them.
-        proposal = Proposal.objects.select_for_update().select_related("municipality").get(pk=proposal.pk)
+        proposal = (
+            Proposal.objects.select_for_update(of=("self",))
+            .select_related("municipality")
+            .get(pk=proposal.pk)
+        )
         meeting = locked(meeting)
         if not proposal.is_before_council:
             raise WorkflowError(_("Alleen een voorstel dat bij de raad ligt, komt op de agenda."))
@@ -153,9 +161,15 @@ def postpone_item(item: AgendaItem, to: Meeting, *, by: User) -> AgendaItem:
     _require_griffie(by, item.meeting)
     with transaction.atomic():
         proposal = (
-            Proposal.objects.select_for_update().select_related("municipality").get(pk=item.proposal_id)
+            Proposal.objects.select_for_update(of=("self",))
+            .select_related("municipality")
+            .get(pk=item.proposal_id)
         )
-        item = AgendaItem.objects.select_for_update().select_related("meeting__municipality").get(pk=item.pk)
+        item = (
+            AgendaItem.objects.select_for_update(of=("self",))
+            .select_related("meeting__municipality")
+            .get(pk=item.pk)
+        )
         to = locked(to)
         # Held over by a tie or an invalid vote, an item waits for the griffie to move it;
         # once moved, the proposal has its live item on the later agenda.

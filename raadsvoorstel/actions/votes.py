@@ -340,7 +340,11 @@ def cast_ballot(vote: Vote, member: CouncilMember, choice: str, *, by: User) -> 
     if not permissions.may_cast_ballot(by, member):
         raise PermissionDenied(_("U kunt alleen uw eigen stem uitbrengen."))
     with transaction.atomic():
-        vote = Vote.objects.select_for_update().select_related("agenda_item__meeting").get(pk=vote.pk)
+        vote = (
+            Vote.objects.select_for_update(of=("self",))
+            .select_related("agenda_item__meeting")
+            .get(pk=vote.pk)
+        )
         if vote.mode != VoteMode.HOOFDELIJK:
             raise WorkflowError(_("Alleen bij een hoofdelijke stemming stemt elk lid apart."))
         if not vote.is_open:
@@ -379,7 +383,11 @@ def correct_ballot(vote: Vote, member: CouncilMember, choice: str, *, reason: st
     if not reason.strip():
         raise WorkflowError(_("Geef een reden op voor de correctie."))
     with transaction.atomic():
-        vote = Vote.objects.select_for_update().select_related("agenda_item__meeting").get(pk=vote.pk)
+        vote = (
+            Vote.objects.select_for_update(of=("self",))
+            .select_related("agenda_item__meeting")
+            .get(pk=vote.pk)
+        )
         if not vote.is_open:
             raise WorkflowError(_("Een gesloten stemming wordt niet meer gecorrigeerd."))
         ballot = vote.ballots.select_related("member__user").filter(member=member).first()
@@ -407,7 +415,11 @@ def withdraw_vote(vote: Vote, *, reason: str, by: User) -> Vote:
     if not reason.strip():
         raise WorkflowError(_("Geef een reden op voor het intrekken van de stemming."))
     with transaction.atomic():
-        vote = Vote.objects.select_for_update().select_related("agenda_item__meeting").get(pk=vote.pk)
+        vote = (
+            Vote.objects.select_for_update(of=("self",))
+            .select_related("agenda_item__meeting")
+            .get(pk=vote.pk)
+        )
         if not vote.is_open:
             raise WorkflowError(_("Alleen een open stemming wordt ingetrokken."))
         vote.status, vote.withdrawal_reason, vote.closed_at = (
