@@ -405,3 +405,38 @@ def test_a_membership_is_ended_in_the_pages(client, griffie, council):
         "0 van de 18 leden met zitting aanwezig"
         in client.get(reverse("meeting_detail", args=[council.pk])).text
     )
+
+
+def ids_on(html: str) -> list[str]:
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Ids(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.extend(value for name, value in attrs if name == "id")
+
+    Ids().feed(html)
+    return found
+
+
+def test_every_label_on_the_meeting_pages_finds_its_own_field(client, griffie, on_agenda):
+    """Forms sharing a page (amendment and motie, correction and withdrawal) have their own ids."""
+    meeting = on_agenda.meeting
+    opened(client, griffie, meeting)
+    post(
+        client,
+        "item_start_vote",
+        meeting.pk,
+        on_agenda.pk,
+        data={"subject": "proposal", "mode": "hoofdelijk"},
+    )
+    vote = Vote.objects.get()
+    first = vote.called_members()[0]
+    post(client, "item_ballot", meeting.pk, on_agenda.pk, vote.pk, first.pk, data={"choice": "voor"})
+    for page in (
+        reverse("item_detail", args=[meeting.pk, on_agenda.pk]),
+        reverse("meeting_detail", args=[meeting.pk]),
+    ):
+        ids = ids_on(client.get(page).text)
+        assert ids and len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)

@@ -30,6 +30,17 @@ __all__ = [
 ]
 
 
+class PageForm(forms.Form):
+    """A form that shares its page with others: its ids carry `id_prefix`, so that the labels
+    of two forms with a field of the same name ("reden", "titel") each find their own field."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
 class MemberForm(forms.ModelForm):
     class Meta:
         model = CouncilMember
@@ -57,9 +68,10 @@ class MeetingForm(forms.ModelForm):
         help_texts = {"public": _("Uitzetten voor een besloten vergadering (art. 23 lid 2 Gemeentewet).")}
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(PageForm):
     """The attendance list before opening; "Alle leden aanwezig" ticks everyone, to untick."""
 
+    id_prefix = "aanwezig"
     members = forms.ModelMultipleChoiceField(
         label=_("Aanwezig"),
         queryset=CouncilMember.objects.none(),
@@ -73,7 +85,9 @@ class AttendanceForm(forms.Form):
         self.fields["members"].label_from_instance = lambda member: f"{member.name} ({member.party})"
 
 
-class PresenceForm(forms.Form):
+class PresenceForm(PageForm):
+    id_prefix = "presentie"
+
     member = forms.ModelChoiceField(
         label=_("Raadslid"), queryset=CouncilMember.objects.none(), empty_label=_("— kies een raadslid —")
     )
@@ -84,13 +98,17 @@ class PresenceForm(forms.Form):
         self.fields["member"].label_from_instance = lambda member: f"{member.name} ({member.party})"
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(PageForm):
+    id_prefix = "correctie"
+
     reason = forms.CharField(
         label=_("Reden van de correctie"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class AgendaForm(forms.Form):
+class AgendaForm(PageForm):
+    id_prefix = "agenda"
+
     proposal = forms.ModelChoiceField(
         label=_("Voorstel"), queryset=Proposal.objects.none(), empty_label=_("— kies een voorstel —")
     )
@@ -108,11 +126,12 @@ ACTION_CHOICES = [("", _("ongewijzigd")), (REPLACE, _("vervangen door")), (DELET
 ADVICE_CHOICES = [("", _("ongewijzigd")), *Advice.choices]
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(PageForm):
     """An amendment on the points as they stand now: per point, replace or strike it; one new
     point may be inserted; the advice may change. As a sub-amendment it gives an amendment of
     this item its new changes."""
 
+    id_prefix = "amendement"
     title = forms.CharField(label=_("Titel"), max_length=300)
     submitters = forms.CharField(
         label=_("Indieners"), help_text=_("Gescheiden door komma's."), max_length=1000
@@ -194,7 +213,9 @@ class AmendmentForm(forms.Form):
         return changes
 
 
-class MotionForm(forms.Form):
+class MotionForm(PageForm):
+    id_prefix = "motie"
+
     title = forms.CharField(label=_("Titel"), max_length=300)
     text = forms.CharField(label=_("Tekst van de motie"), widget=forms.Textarea(attrs={"rows": 4}))
     submitters = forms.CharField(
@@ -208,10 +229,11 @@ class MotionForm(forms.Form):
 MODE_CHOICES = [("", _("— kies hoe er gestemd wordt —")), *VoteMode.choices]
 
 
-class StartVoteForm(forms.Form):
+class StartVoteForm(PageForm):
     """What is put to the vote, and how: nothing is chosen in advance. A hamerstuk is
     confirmed first, for it is adopted without a vote."""
 
+    id_prefix = "stemming"
     subject = forms.ChoiceField(label=_("Over"))
     mode = forms.ChoiceField(label=_("Wijze van stemmen"), choices=MODE_CHOICES)
     excluded = forms.ModelMultipleChoiceField(
@@ -269,7 +291,9 @@ class StartVoteForm(forms.Form):
         return self.cleaned_data.get("mode") == VoteMode.HAMERSTUK and not self.cleaned_data.get("confirmed")
 
 
-class CloseVoteForm(forms.Form):
+class CloseVoteForm(PageForm):
+    id_prefix = "uitslag"
+
     votes_for = forms.IntegerField(label=_("Stemmen voor"), min_value=0, required=False)
     votes_against = forms.IntegerField(label=_("Stemmen tegen"), min_value=0, required=False)
 
@@ -278,9 +302,10 @@ class BallotForm(forms.Form):
     choice = forms.ChoiceField(choices=Ballot.choices)
 
 
-class CorrectBallotForm(forms.Form):
+class CorrectBallotForm(PageForm):
     """A vote the griffie entered, corrected before the vote closes."""
 
+    id_prefix = "stemcorrectie"
     member = forms.ModelChoiceField(
         label=_("Raadslid"), queryset=CouncilMember.objects.none(), empty_label=_("— kies een raadslid —")
     )
@@ -298,11 +323,15 @@ class CorrectBallotForm(forms.Form):
             self.fields["member"].queryset = CouncilMember.objects.filter(pk__in=entered).order_by("name")
 
 
-class WithdrawVoteForm(forms.Form):
+class WithdrawVoteForm(PageForm):
+    id_prefix = "intrekken"
+
     reason = forms.CharField(label=_("Waarom wordt de stemming ingetrokken?"), max_length=500)
 
 
-class PostponeForm(forms.Form):
+class PostponeForm(PageForm):
+    id_prefix = "aanhouden"
+
     meeting = forms.ModelChoiceField(
         label=_("Naar de vergadering van"),
         queryset=Meeting.objects.none(),

@@ -76,3 +76,21 @@ def save_screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=path, full_page=True)
     return path
+
+
+def duplicate_ids(page: Page) -> list[str]:
+    """Ids used twice on the page: a label for one of them may name the other's field. (axe-core
+    4.7 dropped its duplicate-id rules, so they are checked here.)"""
+    return page.evaluate(
+        """() => {
+            const ids = [...document.querySelectorAll('[id]')].map(element => element.id);
+            return [...new Set(ids.filter((id, index) => ids.indexOf(id) !== index))];
+        }"""
+    )
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core finds nothing serious on the page, and every id is used once."""
+    violations = axe_violations(page)
+    assert violations == [], describe_violations(violations)
+    assert duplicate_ids(page) == [], f"ids die twee keer voorkomen: {duplicate_ids(page)}"

@@ -8,27 +8,22 @@ from playwright.sync_api import expect
 
 from raadsvoorstel.models import Proposal, Role, State, User
 
-from . import support
+from .support import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def assert_accessible(page, axe_violations) -> None:
-    violations = axe_violations(page)
-    assert violations == [], support.describe_violations(violations)
-
-
 def test_a_griffiemedewerker_drafts_a_proposal_and_sends_it_to_the_council(
-    concept, griffie, logged_in_page, axe_violations, screenshot, live_url
+    concept, griffie, logged_in_page, screenshot, live_url
 ):
     page = logged_in_page(griffie)
     expect(page.get_by_role("heading", name="Raadsvoorstellen")).to_be_visible()
-    assert_accessible(page, axe_violations)
+    assert_accessible(page)
     screenshot(page, "1-overzicht")
 
     page.get_by_role("link", name="Nieuw voorstel").click()
     expect(page.get_by_role("heading", name="Nieuw raadsvoorstel")).to_be_visible()
-    assert_accessible(page, axe_violations)
+    assert_accessible(page)
     page.get_by_label("Registratienummer").fill("2024000001")
     page.get_by_label("Onderwerp").fill("Verordening jeugdhulp 2024")
     page.get_by_label("Indiener", exact=True).select_option("college")
@@ -55,7 +50,7 @@ def test_a_griffiemedewerker_drafts_a_proposal_and_sends_it_to_the_council(
     expect(points).to_have_text(
         ["de Verordening jeugdhulp 2024 vast te stellen;", "de oude verordening in te trekken."]
     )
-    assert_accessible(page, axe_violations)
+    assert_accessible(page)
     proposal = Proposal.objects.get(number="2024000001")
     assert sorted(theme.name for theme in proposal.themes.all()) == ["Jeugd en Veiligheid", "Mensenhandel"]
 
@@ -73,7 +68,7 @@ def test_a_griffiemedewerker_drafts_a_proposal_and_sends_it_to_the_council(
     expect(page.get_by_role("heading", name="Iemand anders heeft intussen opgeslagen")).to_be_visible()
     expect(page.get_by_label("Onderwerp")).to_have_value("Verordening jeugdhulp 2024, herzien")
     expect(page.locator("pre.diff del").first).to_be_visible()
-    assert_accessible(page, axe_violations)
+    assert_accessible(page)
     screenshot(page, "3-conflict")
     assert Proposal.objects.get(pk=proposal.pk).subject == "Verordening jeugdhulp 2024 (collega)"
 
@@ -83,7 +78,7 @@ def test_a_griffiemedewerker_drafts_a_proposal_and_sends_it_to_the_council(
     page.get_by_role("button", name="Naar de raad sturen").click()
     expect(page.get_by_text("Gelukt: het voorstel heeft nu de status “Bij de raad”.")).to_be_visible()
     expect(page.get_by_role("link", name="Bewerken")).to_have_count(0)
-    assert_accessible(page, axe_violations)
+    assert_accessible(page)
     screenshot(page, "4-bij-de-raad")
 
     stored = Proposal.objects.get(pk=proposal.pk)
@@ -92,7 +87,7 @@ def test_a_griffiemedewerker_drafts_a_proposal_and_sends_it_to_the_council(
 
     page.get_by_role("link", name="Geschiedenis").click()
     expect(page.get_by_role("cell", name="Bij de raad")).to_be_visible()
-    assert_accessible(page, axe_violations)
+    assert_accessible(page)
     screenshot(page, "5-geschiedenis")
 
 
@@ -107,21 +102,21 @@ def colleague_of(user: User) -> User:
 
 
 def test_the_login_page_and_a_refused_submission_are_accessible(
-    concept, griffie, logged_in_page, axe_violations, page, live_url
+    concept, griffie, logged_in_page, page, live_url
 ):
     page.goto(f"{live_url}/inloggen/")
-    assert_accessible(page, axe_violations)
+    assert_accessible(page)
 
     logged_in_page(griffie)
     concept.decision_points.all().delete()
     page.goto(f"{live_url}/voorstellen/{concept.pk}/")
     page.get_by_role("button", name="Naar de raad sturen").click()
     expect(page.get_by_role("alert")).to_have_text("Een voorstel zonder beslispunten kan niet naar de raad.")
-    assert_accessible(page, axe_violations)
+    assert_accessible(page)
 
 
 def test_a_form_with_errors_announces_them_and_moves_the_focus_there(
-    reference_data, griffie, logged_in_page, axe_violations, live_url
+    reference_data, griffie, logged_in_page, live_url
 ):
     page = logged_in_page(griffie)
     page.goto(f"{live_url}/voorstellen/nieuw/")
@@ -133,7 +128,7 @@ def test_a_form_with_errors_announces_them_and_moves_the_focus_there(
     expect(summary).to_contain_text("Registratienummer: Dit veld is verplicht.")
     expect(page.get_by_label("Onderwerp")).to_have_value("Zonder nummer")
     expect(page.get_by_label("Registratienummer")).to_have_attribute("aria-invalid", "true")
-    assert_accessible(page, axe_violations)
+    assert_accessible(page)
 
 
 def test_the_editor_works_by_keyboard_alone(concept, griffie, logged_in_page, live_url):
