@@ -335,16 +335,17 @@ def _in_order(call_order: list[int], members: list[CouncilMember]) -> list[Counc
     return [by_pk[pk] for pk in call_order if pk in by_pk]
 
 
+def _locked_vote(vote: Vote) -> Vote:
+    """The vote as it is now, holding its row (only its own: the meeting it joins is read)."""
+    return Vote.objects.select_for_update(of=("self",)).select_related("agenda_item__meeting").get(pk=vote.pk)
+
+
 def cast_ballot(vote: Vote, member: CouncilMember, choice: str, *, by: User) -> MemberBallot:
     """A member votes in a roll call, in their own browser or through the griffie."""
     if not permissions.may_cast_ballot(by, member):
         raise PermissionDenied(_("U kunt alleen uw eigen stem uitbrengen."))
     with transaction.atomic():
-        vote = (
-            Vote.objects.select_for_update(of=("self",))
-            .select_related("agenda_item__meeting")
-            .get(pk=vote.pk)
-        )
+        vote = _locked_vote(vote)
         if vote.mode != VoteMode.HOOFDELIJK:
             raise WorkflowError(_("Alleen bij een hoofdelijke stemming stemt elk lid apart."))
         if not vote.is_open:
@@ -383,11 +384,7 @@ def correct_ballot(vote: Vote, member: CouncilMember, choice: str, *, reason: st
     if not reason.strip():
         raise WorkflowError(_("Geef een reden op voor de correctie."))
     with transaction.atomic():
-        vote = (
-            Vote.objects.select_for_update(of=("self",))
-            .select_related("agenda_item__meeting")
-            .get(pk=vote.pk)
-        )
+        vote = _locked_vote(vote)
         if not vote.is_open:
             raise WorkflowError(_("Een gesloten stemming wordt niet meer gecorrigeerd."))
         ballot = vote.ballots.select_related("member__user").filter(member=member).first()
@@ -415,11 +412,7 @@ def withdraw_vote(vote: Vote, *, reason: str, by: User) -> Vote:
     if not reason.strip():
         raise WorkflowError(_("Geef een reden op voor het intrekken van de stemming."))
     with transaction.atomic():
-        vote = (
-            Vote.objects.select_for_update(of=("self",))
-            .select_related("agenda_item__meeting")
-            .get(pk=vote.pk)
-        )
+        vote = _locked_vote(vote)
         if not vote.is_open:
             raise WorkflowError(_("Alleen een open stemming wordt ingetrokken."))
         vote.status, vote.withdrawal_reason, vote.closed_at = (
@@ -444,7 +437,7 @@ def close_vote(
     hands, tallied from the ballots for a roll call, which every member called must answer."""
     _require_griffie(by, vote.agenda_item)
     with transaction.atomic():
-        vote = Vote.objects.select_for_update().get(pk=vote.pk)
+        vote = _locked_vote(vote)
         if not vote.is_open:
             raise WorkflowError(_("Deze stemming is al gesloten."))
         # The item as it is now: what happened to this subject before is read here.
