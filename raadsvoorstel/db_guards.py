@@ -14,6 +14,10 @@ a script, a shell, a database session).
   `rbop_adopted`, and only for a proposal that answers a regional plan; and it becomes
   signed only with both signatures in place. A new proposal row is always a concept.
 - **A proposal is never deleted**: it is withdrawn.
+- **A regional plan's record only grows.** A council's answer, the body's vaststelling and
+  its handling of each council's wensen en bedenkingen are written once. A plan that was
+  sent keeps its text and template; an adopted plan changes no more, and a plan becomes
+  adopted only with its vaststelling recorded, as does a member proposal (`rbop_adopted`).
 - **The history only grows.** The audit log, the revisions, the transition log, the field
   history, the admin's log and the archive refuse update and delete.
 
@@ -37,6 +41,14 @@ ARCHIVE_MESSAGE = "Een gearchiveerd raadsbesluit verandert nooit."
 DELETE_MESSAGE = "Een raadsvoorstel wordt nooit verwijderd; trek het in."
 UNSIGNED_MESSAGE = "Een raadsbesluit is pas ondertekend als voorzitter en griffier allebei hebben getekend."
 NEW_MESSAGE = "Een nieuw raadsvoorstel begint als concept."
+ANSWER_MESSAGE = "Een verstuurd antwoord op een regionaal plan verandert nooit."
+ADOPTION_MESSAGE = "De vaststelling van een regionaal plan verandert nooit."
+PLAN_SENT_MESSAGE = (
+    "Een verstuurd regionaal plan ligt vast; alleen de termijn en de vergadering veranderen nog."
+)
+PLAN_NOT_ADOPTED_MESSAGE = "Een regionaal plan is pas vastgesteld als de vaststelling is vastgelegd."
+NEW_PLAN_MESSAGE = "Een nieuw regionaal plan begint als concept."
+PLAN_WITHDRAWN_MESSAGE = "Een ingetrokken regionaal plan verandert niet meer."
 
 VENDORS = ("sqlite", "postgresql")
 
@@ -73,6 +85,11 @@ def _unsigned(proposal: str) -> str:
         " JOIN raadsvoorstel_decision d ON d.id = s.decision_id"
         f" WHERE d.proposal_id = {proposal} AND s.role IN ('voorzitter', 'griffier')) < 2"
     )
+
+
+def _plan_adopted(plan: str) -> str:
+    """The body's vaststelling of the plan is recorded."""
+    return f"EXISTS (SELECT 1 FROM raadsvoorstel_planadoption a WHERE a.plan_id = {plan})"
 
 
 # The proposal a row belongs to, with {row} for NEW or OLD.
@@ -119,6 +136,10 @@ APPEND_ONLY_TABLES = {
     "raadsvoorstel_historicaldecision": HISTORY_MESSAGE,
     "django_admin_log": HISTORY_MESSAGE,
     "raadsvoorstel_archiveddecision": ARCHIVE_MESSAGE,
+    # The consultation's record (migration 0011 on).
+    "raadsvoorstel_plananswer": ANSWER_MESSAGE,
+    "raadsvoorstel_planadoption": ADOPTION_MESSAGE,
+    "raadsvoorstel_answerhandling": ADOPTION_MESSAGE,
 }
 
 # The proposal row: its text, and the columns that never change once it is signed.
@@ -144,6 +165,16 @@ MEETING_FIXED_COLUMNS = (
     "continues_id",
     "convened_at",
     "opened_at",
+)
+# A regional plan's text: fixed once it is sent to the member councils.
+PLAN_FIXED_COLUMNS = (
+    "id",
+    "code",
+    "title",
+    "regional_body_id",
+    "template",
+    "document_title",
+    "document_sha256",
 )
 # Tables of a meeting's own record: final once a decision taken there is signed.
 MEETING_RECORD_TABLES = ("raadsvoorstel_attendance", "raadsvoorstel_presencechange")
@@ -224,6 +255,7 @@ def guards(vendor: str) -> list[Guard]:
     )
     adopted_by_rbop = (
         "OLD.state = 'signed' AND NEW.state = 'rbop_adopted' AND NEW.regional_plan_id IS NOT NULL"
+        f" AND {_plan_adopted('NEW.regional_plan_id')}"
         f" AND NOT ({_changed(PROPOSAL_FIXED_COLUMNS, distinct)})"
     )
     result.append(
@@ -243,6 +275,28 @@ def guards(vendor: str) -> list[Guard]:
                 ),
                 ("INSERT", "NEW.state <> 'concept'", NEW_MESSAGE),
                 ("DELETE", None, DELETE_MESSAGE),
+            ),
+        )
+    )
+    result.append(
+        Guard(
+            "raadsvoorstel_regionalplan",
+            (
+                ("UPDATE", "OLD.state = 'adopted'", ADOPTION_MESSAGE),
+                ("UPDATE", "OLD.state = 'withdrawn'", PLAN_WITHDRAWN_MESSAGE),
+                ("UPDATE", "OLD.state <> 'concept' AND NEW.state = 'concept'", PLAN_SENT_MESSAGE),
+                (
+                    "UPDATE",
+                    f"OLD.state <> 'concept' AND ({_changed(PLAN_FIXED_COLUMNS, distinct)})",
+                    PLAN_SENT_MESSAGE,
+                ),
+                (
+                    "UPDATE",
+                    f"NEW.state = 'adopted' AND NOT {_plan_adopted('NEW.id')}",
+                    PLAN_NOT_ADOPTED_MESSAGE,
+                ),
+                ("INSERT", "NEW.state <> 'concept'", NEW_PLAN_MESSAGE),
+                ("DELETE", "OLD.state <> 'concept'", PLAN_SENT_MESSAGE),
             ),
         )
     )

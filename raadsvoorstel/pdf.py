@@ -1,4 +1,5 @@
-"""The raadsbesluit and the raadsvoorstel as PDF/A. The only module that imports WeasyPrint.
+"""The raadsbesluit, the raadsvoorstel, the besluitenlijst, the answer on a regional plan and the
+consultation's bundle as PDF/A. The only module that imports WeasyPrint (and joins PDFs).
 
 `besluit_html` and `voorstel_html` make the HTML (testable without WeasyPrint);
 `render` turns HTML into PDF/A-2a bytes: tagged, `lang="nl"`, fonts embedded, with the
@@ -9,6 +10,7 @@ here too: only the application's own static files (fonts, stylesheet, logo) — 
 
 from __future__ import annotations
 
+import io
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -202,3 +204,158 @@ def besluitenlijst_html(meeting) -> str:
 
 def render_besluitenlijst(meeting) -> bytes:
     return render(besluitenlijst_html(meeting))
+
+
+# --- The regional consultation: a council's answer, and the bundle of all answers ---
+
+
+def answer_letter_html(proposal: Proposal, *, sent_to: str, sent_on, reference: str) -> str:
+    """The letter with which the griffie sends the council's answer on a regional plan."""
+    decision = proposal.decision
+    municipality = proposal.municipality
+    archived = getattr(proposal, "archived_decision", None)
+    return render_to_string(
+        "pdf/antwoordbrief.html",
+        {
+            "proposal": proposal,
+            "plan": proposal.regional_plan,
+            "municipality": municipality,
+            "decision": decision,
+            "sent_to": sent_to,
+            "sent_on": sent_on,
+            "reference": reference,
+            "archived": archived,
+            "griffier_name": _signatory(None, municipality.griffier),
+            "title": _("Antwoord van de raad van %(name)s op %(plan)s")
+            % {"name": municipality.name, "plan": proposal.regional_plan.title},
+        },
+    )
+
+
+def render_answer_letter(proposal: Proposal, *, sent_to: str, sent_on, reference: str) -> bytes:
+    return render(answer_letter_html(proposal, sent_to=sent_to, sent_on=sent_on, reference=reference))
+
+
+def bundle_summary_html(overview) -> str:
+    """The bundle's first part: every member's answer in a table, then every wensen en
+    bedenkingen in full."""
+    plan = overview.plan
+    return render_to_string(
+        "pdf/bundel.html",
+        {
+            "plan": plan,
+            "body": plan.regional_body,
+            "overview": overview,
+            "title": _("Bundel van de consultatie: %(plan)s") % {"plan": plan.title},
+        },
+    )
+
+
+def bundle_council_html(proposal: Proposal) -> str:
+    """The cover of one council's part: who answered what, and the archive it comes from."""
+    return render_to_string(
+        "pdf/bundel_raad.html",
+        {
+            "proposal": proposal,
+            "plan": proposal.regional_plan,
+            "body": proposal.regional_plan.regional_body,
+            "decision": proposal.decision,
+            "answer": getattr(proposal, "plan_answer", None),
+            "archived": getattr(proposal, "archived_decision", None),
+            "title": _("Raadsbesluit van %(name)s") % {"name": proposal.municipality.name},
+        },
+    )
+
+
+def render_bundle_council(proposal: Proposal, archived: bytes) -> bytes:
+    """The council's cover page followed by its raadsbesluit's pages as archived. The seal's
+    field is left out: a seal covers its own file only; the cover names that file's SHA-256."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(render(bundle_council_html(proposal)))))
+    writer.append(PdfReader(io.BytesIO(archived)), import_outline=False)
+    for page in writer.pages:
+        if "/Annots" in page:
+            del page["/Annots"]
+    return _written(writer)
+
+
+def assemble_bundle(parts: list[bytes], *, title: str, author: str) -> bytes:
+    """One PDF/A-2b of the parts in order. Each part is PDF/A; their pages are put together
+    and the first part's output intent and fonts kept, so the whole is PDF/A-2 level B (the
+    tagging of level A does not survive joining files)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    first = PdfReader(io.BytesIO(parts[0]))
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)), import_outline=False)
+    root = writer._root_object
+    for key in ("/StructTreeRoot", "/MarkInfo", "/AcroForm"):
+        if key in root:
+            del root[key]
+    intents = first.trailer["/Root"].get("/OutputIntents")
+    if intents is not None:
+        root[NameObject("/OutputIntents")] = intents.clone(writer)
+    if "/Lang" in first.trailer["/Root"]:
+        root[NameObject("/Lang")] = first.trailer["/Root"]["/Lang"].clone(writer)
+    writer.add_metadata({"/Title": title, "/Author": author, "/Producer": "Raadsvoorstel"})
+    _set_pdfa_xmp(writer, title=title, author=author)
+    return _written(writer)
+
+
+def _set_pdfa_xmp(writer, *, title: str, author: str) -> None:
+    """XMP metadata that declares PDF/A-2b and repeats the document information."""
+    from xml.sax.saxutils import escape
+
+    from pypdf.generic import NameObject, StreamObject
+
+    xmp = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+   <pdfaid:part>2</pdfaid:part>
+   <pdfaid:conformance>B</pdfaid:conformance>
+  </rdf:Description>
+  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>
+  </rdf:Description>
+  <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+   <pdf:Producer>Raadsvoorstel</pdf:Producer>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+    stream = StreamObject()
+    stream.set_data(xmp.encode("utf-8"))
+    stream[NameObject("/Type")] = NameObject("/Metadata")
+    stream[NameObject("/Subtype")] = NameObject("/XML")
+    writer._root_object[NameObject("/Metadata")] = writer._add_object(stream)
+
+
+def _written(writer) -> bytes:
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def page_count(document: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(document)).pages)
+
+
+def plan_document_html(plan, sections: list[tuple[str, str]]) -> str:
+    """A plan document made from a proposal's text: the quick start's stand-in for the real one."""
+    return render_to_string(
+        "pdf/plandocument.html",
+        {
+            "plan": plan,
+            "body": plan.regional_body,
+            "sections": sections,
+            "title": _("Concept %(plan)s") % {"plan": plan.title},
+        },
+    )

@@ -20,8 +20,10 @@ from .models import (
     CouncilMember,
     Meeting,
     Municipality,
+    PlanState,
     Proposal,
     RegionalBody,
+    RegionalPlan,
     Role,
     SignatureRole,
     State,
@@ -128,6 +130,60 @@ def is_secretary_of(user: User, body: RegionalBody | None) -> bool:
         and user.role == Role.RBOP_SECRETARIS
         and user.regional_body_id == body.pk
     )
+
+
+def visible_plans(user: User) -> QuerySet[RegionalPlan]:
+    """The RBOP-secretaris sees every plan of their body; the people of a member municipality
+    see the body's plans once they are sent (a concept plan is the secretaris's draft)."""
+    plans = RegionalPlan.objects.select_related("regional_body")
+    if not user.is_authenticated:
+        return plans.none()
+    if user.role == Role.RBOP_SECRETARIS and user.regional_body_id:
+        return plans.filter(regional_body_id=user.regional_body_id)
+    if user.municipality_id:
+        members = plans.filter(regional_body__municipalities=user.municipality_id)
+        return members.exclude(state=PlanState.CONCEPT)
+    return plans.none()
+
+
+def may_view_plan(user: User, plan: RegionalPlan) -> bool:
+    """The same rule as `visible_plans`, for one plan; a test keeps them equal."""
+    if is_secretary_of(user, plan.regional_body):
+        return True
+    return (
+        user.is_authenticated
+        and user.municipality_id is not None
+        and plan.state != PlanState.CONCEPT
+        and plan.regional_body.municipalities.filter(pk=user.municipality_id).exists()
+    )
+
+
+def may_manage_plan(user: User, plan: RegionalPlan) -> bool:
+    """Draft, send, adopt, withdraw and bundle: the body's secretaris only."""
+    return is_secretary_of(user, plan.regional_body)
+
+
+def may_follow_consultation(user: User, plan: RegionalPlan) -> bool:
+    """See every member's state and answer on the plan: the body's secretaris. A griffie sees
+    its own council's part; the public pages (once decided) show the rest."""
+    return is_secretary_of(user, plan.regional_body)
+
+
+def may_record_answer(user: User, proposal: Proposal) -> bool:
+    """The griffie of the council that decided records that its answer was sent."""
+    return (
+        proposal.regional_plan_id is not None
+        and proposal.is_final
+        and is_griffie_of(user, proposal.municipality)
+        and not _has_answer(proposal)
+    )
+
+
+def _has_answer(proposal: Proposal) -> bool:
+    try:
+        return proposal.plan_answer is not None
+    except Proposal.plan_answer.RelatedObjectDoesNotExist:
+        return False
 
 
 # --- Proposals ---

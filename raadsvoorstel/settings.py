@@ -96,12 +96,40 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "raadsvoorstel.views.notices.unread_notices",
             ],
         },
     },
 ]
 
 AUTH_USER_MODEL = "raadsvoorstel.User"
+
+# Mail, for notices: by SMTP when EMAIL_HOST is set (with EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD and EMAIL_USE_TLS=1), or through the backend DJANGO_EMAIL_BACKEND names
+# (`make run` prints mail on the console). Without either, notices are only in the app.
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": os.environ.get("EMAIL_USE_TLS", "1") == "1",
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "raadsvoorstel@localhost")
+RAADSVOORSTEL_SEND_MAIL = bool(os.environ.get("EMAIL_HOST") or os.environ.get("DJANGO_EMAIL_BACKEND"))
+# The address the app is reached at, for links in mail.
+RAADSVOORSTEL_SITE_URL = os.environ.get("RAADSVOORSTEL_SITE_URL", "http://127.0.0.1:8000")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "proposal_list"
 LOGOUT_REDIRECT_URL = "login"

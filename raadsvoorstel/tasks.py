@@ -54,3 +54,45 @@ def archive_decision(proposal_id: int, attempt: int = 1) -> str:
                 attempt,
             )
         raise
+
+
+def _retry_or_give_up(task, bundle_id: int, args: tuple, attempt: int, what: str) -> None:
+    """A bundle's step failed: run it again later, or after MAX_ATTEMPTS mark the bundle failed."""
+    from . import actions
+
+    if attempt < MAX_ATTEMPTS:
+        wait = backoff(attempt)
+        logger.exception(
+            "%s of bundle %s failed (attempt %s); trying again in %s", what, bundle_id, attempt, wait
+        )
+        task.using(run_after=timezone.now() + wait).enqueue(*args, attempt + 1)
+    else:
+        logger.exception("%s of bundle %s failed %s times; giving up", what, bundle_id, attempt)
+        actions.bundle_failed(bundle_id, f"{what} mislukte {attempt} keer.")
+
+
+@task()
+def render_bundle_part(bundle_id: int, position: int, attempt: int = 1) -> str:
+    """Render and store one part of a consultation's bundle (actions.store_bundle_part); any
+    number of workers share these, and a part run twice is stored once."""
+    from . import actions
+
+    try:
+        return actions.store_bundle_part(bundle_id, position).sha256
+    except Exception:
+        _retry_or_give_up(
+            render_bundle_part, bundle_id, (bundle_id, position), attempt, f"Onderdeel {position}"
+        )
+        raise
+
+
+@task()
+def assemble_bundle(bundle_id: int, attempt: int = 1) -> str:
+    """Put a bundle's parts together once the last one is in (actions.assemble_bundle)."""
+    from . import actions
+
+    try:
+        return actions.assemble_bundle(bundle_id).sha256
+    except Exception:
+        _retry_or_give_up(assemble_bundle, bundle_id, (bundle_id,), attempt, "Het samenvoegen")
+        raise

@@ -21,6 +21,10 @@ def plain(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# "Leave the proposal's regional plan as it is": a text that does not say which plan it answers.
+KEEP_PLAN = object()
+
+
 @dataclass
 class ProposalText:
     """A proposal's editable text, as the drafting form delivers it."""
@@ -37,6 +41,8 @@ class ProposalText:
     proposed_advice: str = ""
     proposed_advice_text: str = ""
     initiator: str = ""
+    # The regional plan the proposal answers (None: none), or KEEP_PLAN.
+    regional_plan: object = KEEP_PLAN
 
     def normalised(self) -> ProposalText:
         """The same text with every line ending stored as `\\n`."""
@@ -63,6 +69,7 @@ class ProposalText:
             proposed_advice=proposal.proposed_advice,
             proposed_advice_text=proposal.proposed_advice_text,
             initiator=proposal.initiator,
+            regional_plan=proposal.regional_plan,
         )
 
 

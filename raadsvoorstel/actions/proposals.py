@@ -36,7 +36,7 @@ from ..models import (
     attachment_name,
     paper_scan_name,
 )
-from ..text import ProposalText, plain
+from ..text import KEEP_PLAN, ProposalText, plain
 from .base import acting_on, keep_revision, record, run_transition, stale_copy
 from .decisions import enqueue_archive, store_decision
 
@@ -49,7 +49,6 @@ __all__ = [
     "add_municipality",
     "create_proposal",
     "import_proposals",
-    "record_rbop_adoption",
     "remove_attachment",
     "return_proposal_to_concept",
     "store_document",
@@ -88,12 +87,6 @@ def withdraw_proposal(proposal: Proposal, *, by: User, reason: str = "") -> None
         run_transition(proposal, "withdraw", by=by, reason=reason)
 
 
-def record_rbop_adoption(proposal: Proposal, *, by: User, reason: str = "") -> None:
-    """The regional body adopted the plan this signed proposal answered (RBOP-secretaris)."""
-    with acting_on(proposal):
-        run_transition(proposal, "record_rbop_adoption", by=by, reason=reason)
-
-
 # The transitions a user starts with a button on the proposal page; the council's
 # decision and the signatures have their own screens.
 @dataclass(frozen=True)
@@ -119,9 +112,6 @@ USER_TRANSITIONS = {
             _lazy("Intrekken"),
             withdraw_proposal,
             reason_label=_lazy("Waarom wordt het voorstel ingetrokken?"),
-        ),
-        UserTransition(
-            "record_rbop_adoption", _lazy("Vaststelling door het RBOP vastleggen"), record_rbop_adoption
         ),
     ]
 }
@@ -184,15 +174,37 @@ def _write_text(proposal: Proposal, text: ProposalText, *, by: User | None):
     that the history shows what changed rather than everything deleted and re-added."""
     for name in ("number", "subject", "proposer", "initiator", "date", "legal_basis", "proposed_advice"):
         setattr(proposal, name, getattr(text, name))
+    if text.regional_plan is not KEEP_PLAN:
+        proposal.regional_plan = text.regional_plan
     proposal.proposed_advice_text = (
         text.proposed_advice_text if text.proposed_advice == Advice.OBJECTIONS else ""
     )
+    _refuse_a_second_answer(proposal)
     proposal._history_user = by
     proposal.save()
     proposal.themes.set(text.themes)
     _write_parts(proposal, Section, [{"heading": h, "body": b} for h, b in text.sections], by=by)
     _write_parts(proposal, DecisionPoint, [{"text": t} for t in text.decision_points], by=by)
     return keep_revision(proposal, by=by)
+
+
+def _refuse_a_second_answer(proposal: Proposal) -> None:
+    """A council answers a regional plan through one proposal (withdrawn ones aside)."""
+    if proposal.regional_plan_id is None:
+        return
+    other = (
+        Proposal.objects.filter(
+            regional_plan_id=proposal.regional_plan_id, municipality_id=proposal.municipality_id
+        )
+        .exclude(state=State.WITHDRAWN)
+        .exclude(pk=proposal.pk)
+        .first()
+    )
+    if other is not None:
+        raise WorkflowError(
+            _("Deze gemeente beantwoordt dit regionaal plan al met voorstel %(number)s.")
+            % {"number": other.number}
+        )
 
 
 def _write_parts(proposal: Proposal, model, rows: list[dict], *, by: User | None) -> None:

@@ -15,10 +15,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils.translation import gettext as _
+from django_fsm import FSMField
 
 from .. import permissions
 from ..models import (
     CouncilMember,
+    District,
     Municipality,
     Proposal,
     RegionalBody,
@@ -37,7 +39,7 @@ __all__ = [
     "save_reference",
 ]
 
-REFERENCE_MODELS = (Municipality, RegionalBody, RegionalPlan, Theme, User, CouncilMember)
+REFERENCE_MODELS = (Municipality, RegionalBody, District, RegionalPlan, Theme, User, CouncilMember)
 SECRET_FIELDS = {"password"}
 # The form fields by which the admin sets a password.
 PASSWORD_FIELDS = {"password", "password1"}
@@ -160,7 +162,8 @@ def load_reference_data(data: dict) -> list[models.Model]:
         if existing is not None:
             return existing
         obj = model(**lookup, **defaults)
-        obj.full_clean()
+        # A protected state field refuses being set, even to its own value by full_clean.
+        obj.full_clean(exclude=[f.name for f in model._meta.fields if isinstance(f, FSMField)])
         save_reference(obj, by=None, changed=sorted({*lookup, *defaults}), then=then and (lambda: then(obj)))
         created.append(obj)
         return obj
@@ -180,6 +183,18 @@ def load_reference_data(data: dict) -> list[models.Model]:
             if missing.exists():
                 body.municipalities.add(*missing)
                 save_reference(body, by=None, changed=["municipalities"])
+            for district_item in item.get("districts", []):
+                in_district = Municipality.objects.filter(code__in=district_item["municipalities"])
+                district = ensure(
+                    District,
+                    {"regional_body": body, "name": district_item["name"]},
+                    {},
+                    then=lambda district, in_district=in_district: district.municipalities.set(in_district),
+                )
+                missing = in_district.exclude(pk__in=district.municipalities.values("pk"))
+                if missing.exists():
+                    district.municipalities.add(*missing)
+                    save_reference(district, by=None, changed=["municipalities"])
         for item in data["regional_plans"]:
             ensure(
                 RegionalPlan,
@@ -190,6 +205,10 @@ def load_reference_data(data: dict) -> list[models.Model]:
                     "adoption_date": datetime.date.fromisoformat(item["adoption_date"])
                     if item.get("adoption_date")
                     else None,
+                    "answer_deadline": datetime.date.fromisoformat(item["answer_deadline"])
+                    if item.get("answer_deadline")
+                    else None,
+                    "adoption_meeting": item.get("adoption_meeting", ""),
                 },
             )
         for position, item in enumerate(data["themes"], start=1):
@@ -215,6 +234,13 @@ def dump_reference_data() -> dict:
                 "code": body.code,
                 "name": body.name,
                 "municipalities": sorted(body.municipalities.values_list("code", flat=True)),
+                "districts": [
+                    {
+                        "name": district.name,
+                        "municipalities": sorted(district.municipalities.values_list("code", flat=True)),
+                    }
+                    for district in body.districts.order_by("name")
+                ],
             }
             for body in RegionalBody.objects.order_by("code")
         ],
@@ -224,6 +250,8 @@ def dump_reference_data() -> dict:
                 "title": plan.title,
                 "regional_body": plan.regional_body.code,
                 "adoption_date": plan.adoption_date.isoformat() if plan.adoption_date else None,
+                "answer_deadline": plan.answer_deadline.isoformat() if plan.answer_deadline else None,
+                "adoption_meeting": plan.adoption_meeting,
             }
             for plan in RegionalPlan.objects.select_related("regional_body").order_by("code")
         ],

@@ -18,7 +18,6 @@ __all__ = [
     "RegionalBody",
     "User",
     "Theme",
-    "RegionalPlan",
     "Proposer",
     "State",
     "DECIDED_STATES",
@@ -318,33 +317,6 @@ class Theme(models.Model):
             raise ValidationError({"name": _("De naam van een hoofdthema bevat geen '/'.")})
 
 
-class RegionalPlan(models.Model):
-    """A plan of a regional body, such as the IMV, on which every member council is heard."""
-
-    code = models.SlugField(_("code"), max_length=60, unique=True)
-    title = models.CharField(_("titel"), max_length=300)
-    regional_body = models.ForeignKey(
-        RegionalBody,
-        verbose_name=_("regionaal orgaan"),
-        on_delete=models.PROTECT,
-        related_name="plans",
-    )
-    adoption_date = models.DateField(
-        _("vergadering voor vaststelling"),
-        null=True,
-        blank=True,
-        help_text=_("De vergadering waarin het regionaal orgaan het plan vaststelt."),
-    )
-
-    class Meta:
-        verbose_name = _("regionaal plan")
-        verbose_name_plural = _("regionale plannen")
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
 class Proposer(models.TextChoices):
     BURGEMEESTER = "burgemeester", _("burgemeester")
     COLLEGE = "college", _("college van burgemeester en wethouders")
@@ -546,7 +518,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     )
     themes = models.ManyToManyField(Theme, verbose_name=_("thema's"), blank=True, related_name="proposals")
     regional_plan = models.ForeignKey(
-        RegionalPlan,
+        "RegionalPlan",
         verbose_name=_("regionaal plan"),
         null=True,
         blank=True,
@@ -582,6 +554,15 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
                 fields=["municipality", "number"],
                 name="proposal_number_unique_in_municipality",
                 violation_error_message=_("Deze gemeente heeft al een voorstel met dit nummer."),
+            ),
+            # A council answers a regional plan through one proposal; a withdrawn one leaves room.
+            models.UniqueConstraint(
+                fields=["regional_plan", "municipality"],
+                condition=Q(regional_plan__isnull=False) & ~Q(state="withdrawn"),
+                name="one_live_answer_per_plan_and_municipality",
+                violation_error_message=_(
+                    "Deze gemeente beantwoordt dit regionaal plan al met een ander voorstel."
+                ),
             ),
         ]
         permissions = [("view_all_proposals", _("Kan alle raadsvoorstellen zien"))]
