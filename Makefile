@@ -10,6 +10,8 @@ HOST ?= 127.0.0.1:8000
 # The quick start seals Bloemendaal's signed decisions with a throwaway demo certificate.
 run: export RAADSVOORSTEL_SEAL_GM0377_PKCS12 ?= var/demo-seal-GM0377.p12
 run: export RAADSVOORSTEL_SEAL_GM0377_PASSPHRASE ?= demo-zegel
+# Notices are mailed to the console in the quick start.
+run: export DJANGO_EMAIL_BACKEND ?= django.core.mail.backends.console.EmailBackend
 run: $(STAMP) check-pango
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py load_demo

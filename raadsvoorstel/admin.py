@@ -30,10 +30,13 @@ from .models import (
     CouncilMember,
     Decision,
     DecisionPoint,
+    District,
     Meeting,
     MemberBallot,
     MemberVote,
     Municipality,
+    PlanAdoption,
+    PlanAnswer,
     Proposal,
     RegionalBody,
     RegionalPlan,
@@ -176,15 +179,41 @@ class ThemeAdmin(AuditedAdmin):
         return super().get_queryset(request).select_related("parent")
 
 
+class DistrictInline(ReadOnlyTabularInline):
+    model = District
+    fields = ["name"]
+
+
 @admin.register(RegionalBody)
 class RegionalBodyAdmin(AuditedAdmin):
     list_display = ["name", "code"]
     filter_horizontal = ["municipalities"]
+    inlines = [DistrictInline]
 
 
+@admin.register(District)
+class DistrictAdmin(AuditedAdmin):
+    list_display = ["name", "regional_body"]
+    list_filter = ["regional_body"]
+    filter_horizontal = ["municipalities"]
+
+
+# The RBOP-secretaris drafts, sends and adopts plans in the pages, where each step is an action.
 @admin.register(RegionalPlan)
-class RegionalPlanAdmin(AuditedAdmin):
-    list_display = ["code", "title", "regional_body", "adoption_date"]
+class RegionalPlanAdmin(ReadOnlyAdmin):
+    list_display = ["code", "title", "regional_body", "state", "answer_deadline", "adoption_date"]
+    list_filter = ["regional_body", "state"]
+
+
+@admin.register(PlanAnswer)
+class PlanAnswerAdmin(ReadOnlyAdmin):
+    list_display = ["municipality", "plan", "sent_on", "reference"]
+    list_filter = ["plan"]
+
+
+@admin.register(PlanAdoption)
+class PlanAdoptionAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "adopted_on", "meeting", "legal_ground"]
 
 
 @admin.register(CouncilMember)

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import documents, meetings, members, signing, votes
+from .views import documents, meetings, members, notices, plans, signing, votes
 from .views import proposals as views
 
 admin.site.site_header = "Raadsvoorstel"
@@ -85,6 +85,22 @@ urlpatterns = [
     path("voorstellen/<int:pk>/raadsbesluit.pdf", documents.raadsbesluit_pdf, name="raadsbesluit_pdf"),
     path("voorstellen/<int:pk>/raadsvoorstel.pdf", documents.raadsvoorstel_pdf, name="raadsvoorstel_pdf"),
     path("voorstellen/<int:pk>/raadsbesluit-getekend.pdf", documents.paper_scan, name="paper_scan"),
+    path("voorstellen/<int:pk>/antwoord/", plans.answer_record, name="answer_record"),
+    path("voorstellen/<int:pk>/antwoordbrief.pdf", plans.answer_letter, name="answer_letter"),
+    path("meldingen/", notices.notice_list, name="notice_list"),
+    path("plannen/", plans.plan_list, name="plan_list"),
+    path("plannen/nieuw/", plans.plan_create, name="plan_create"),
+    path("plannen/<slug:code>/", plans.plan_detail, name="plan_detail"),
+    path("plannen/<slug:code>/bewerken/", plans.plan_edit, name="plan_edit"),
+    path("plannen/<slug:code>/versturen/", plans.plan_send, name="plan_send"),
+    path("plannen/<slug:code>/intrekken/", plans.plan_withdraw, name="plan_withdraw"),
+    path("plannen/<slug:code>/vaststellen/", plans.plan_adopt, name="plan_adopt"),
+    path("plannen/<slug:code>/overzicht.csv", plans.plan_report, name="plan_report"),
+    path("plannen/<slug:code>/plan.pdf", plans.plan_document, name="plan_document"),
+    path("plannen/<slug:code>/vastgesteld.pdf", plans.adopted_document, name="adopted_document"),
+    path("plannen/<slug:code>/bundel/", plans.bundle_request, name="bundle_request"),
+    path("plannen/<slug:code>/bundel/<int:pk>/", plans.bundle_progress, name="bundle_progress"),
+    path("plannen/<slug:code>/bundel/<int:pk>.pdf", plans.bundle_pdf, name="bundle_pdf"),
     path("controle/", documents.archive_check, name="archive_check"),
     path("admin/", admin.site.urls),
 ]

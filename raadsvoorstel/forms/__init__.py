@@ -3,3 +3,4 @@
 from .documents import *  # noqa: F403
 from .meetings import *  # noqa: F403
 from .proposals import *  # noqa: F403
+from .regional import *  # noqa: F403

@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Advice, Proposal, Proposer, State, Theme
+from ..models import Advice, PlanState, Proposal, Proposer, RegionalPlan, State, Theme
 from ..text import ProposalText
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -82,6 +82,13 @@ class ProposalForm(forms.Form):
         help_text=_("De wettelijke grondslag: één bepaling per regel."),
     )
     themes = ThemeTreeField(label=_("Thema's"), required=False)
+    regional_plan = forms.ModelChoiceField(
+        label=_("Regionaal plan"),
+        queryset=RegionalPlan.objects.none(),
+        required=False,
+        empty_label=_("— geen: dit voorstel beantwoordt geen regionaal plan —"),
+        help_text=_("Het plan waarover de raad wordt gehoord, zoals het IMV van het RBOP."),
+    )
     proposed_advice = forms.ChoiceField(
         label=_("Voorgesteld advies"),
         choices=[("", _("geen: dit is geen consultatie")), *Advice.choices],
@@ -103,6 +110,15 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
         self.proposal = proposal
+        # The plans in consultation of the bodies this municipality belongs to, and the one it answers.
+        plans = (
+            Q(state=PlanState.CONSULTATION, regional_body__municipalities=municipality)
+            if municipality
+            else Q(pk=None)
+        )
+        if proposal is not None and proposal.regional_plan_id:
+            plans |= Q(pk=proposal.regional_plan_id)
+        self.fields["regional_plan"].queryset = RegionalPlan.objects.filter(plans).distinct()
 
     def clean_number(self) -> str:
         number = self.cleaned_data["number"].strip()
@@ -139,6 +155,7 @@ class ProposalForm(forms.Form):
             "date": proposal.date,
             "legal_basis": "\n".join(proposal.legal_basis),
             "themes": list(proposal.themes.all()),
+            "regional_plan": proposal.regional_plan_id,
             "proposed_advice": proposal.proposed_advice,
             "proposed_advice_text": proposal.proposed_advice_text,
             "version": proposal.version,
@@ -242,6 +259,7 @@ class ProposalEditor:
             proposed_advice=data.get("proposed_advice", ""),
             proposed_advice_text=data.get("proposed_advice_text", ""),
             initiator=data.get("initiator", "").strip(),
+            regional_plan=data.get("regional_plan"),
         )
 
     @property

@@ -9,12 +9,13 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import actions, history, permissions
-from ..forms import AttachmentForm, ProposalEditor, ProposalFilterForm, TransitionForm
-from ..models import ArchivedDecision, Attachment, Proposal, StaleCopy, WorkflowError
+from ..forms import AnswerForm, AttachmentForm, ProposalEditor, ProposalFilterForm, TransitionForm
+from ..models import ArchivedDecision, Attachment, PlanAnswer, Proposal, StaleCopy, WorkflowError
 from ..text import render_text, text_of
 from .shared import stale, verified_file_response, visible_proposal
 
@@ -75,9 +76,26 @@ def _render_detail(
             "may_sign": proposal.awaits_signatures and permissions.may_sign(request.user, proposal),
             "attachment_form": attachment_form,
             "archived": ArchivedDecision.objects.filter(proposal=proposal).first(),
+            **_plan_context(request, proposal),
         },
         status=status,
     )
+
+
+def _plan_context(request: HttpRequest, proposal: Proposal) -> dict:
+    """The regional plan the proposal answers: the answer sent, or the form to record it."""
+    plan = proposal.regional_plan
+    if plan is None:
+        return {}
+    answer = PlanAnswer.objects.filter(proposal=proposal).first()
+    return {
+        "answer": answer,
+        "may_view_plan": permissions.may_view_plan(request.user, plan),
+        "may_record_answer": answer is None and permissions.may_record_answer(request.user, proposal),
+        "answer_form": AnswerForm(
+            initial={"sent_to": plan.regional_body.name, "sent_on": timezone.localdate()}
+        ),
+    }
 
 
 @login_required

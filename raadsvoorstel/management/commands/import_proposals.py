@@ -5,6 +5,7 @@ from django.db import IntegrityError
 
 from raadsvoorstel import actions
 from raadsvoorstel.interchange import InvalidDocuments, parse_documents
+from raadsvoorstel.models import WorkflowError
 
 
 class Command(BaseCommand):
@@ -40,6 +41,8 @@ class Command(BaseCommand):
         except IntegrityError as error:
             # Someone stored the same number between our check and our write.
             raise CommandError(f"Niets geïmporteerd: {error}") from None
+        except WorkflowError as refusal:
+            raise CommandError(f"Niets geïmporteerd: {refusal}") from None
         for proposal in proposals:
             self.stdout.write(
                 f"{proposal.municipality.code} {proposal.number}: {proposal.get_state_display()}"

@@ -3,11 +3,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from raadsvoorstel import demo
+from raadsvoorstel import demo, demo_consultation
 
 
 class Command(BaseCommand):
-    help = "Laad de demo: gemeente Bloemendaal, het IMV, het voorstel 2023000853 en demo-accounts."
+    help = (
+        "Laad de demo: de 32 gemeenten van de Eenheid Noord-Holland, het IMV en zijn consultatie, "
+        "Bloemendaals voorstel 2023000853 en demo-accounts."
+    )
 
     def handle(self, **options):
         seal = settings.RAADSVOORSTEL_SEALS.get("GM0377")
@@ -23,6 +26,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{meeting} gepland.")
         for proposal in proposals:
             self.stdout.write(f"Voorstel {proposal.number} ({proposal.municipality}) geladen.")
+        for line in demo_consultation.load_demo_consultation(settings.BASE_DIR):
+            self.stdout.write(line)
         if users:
             self.stdout.write("Demo-accounts (alleen voor de demo), wachtwoord " + demo.DEMO_PASSWORD + ":")
             for user in users:
