@@ -17,7 +17,6 @@ from raadsvoorstel.interchange import DecisionDocument
 from raadsvoorstel.models import (
     Decision,
     Proposal,
-    RegionalBody,
     Role,
     Signature,
     StaleCopy,
@@ -73,8 +72,8 @@ def signed(advised, voorzitter, griffier) -> Proposal:
 
 @pytest.fixture
 def other_municipality_griffie(make_user) -> User:
-    haarlem = actions.add_municipality("GM0392", "Haarlem", seats=39)
-    return make_user(Role.GRIFFIEMEDEWERKER, username="griffie-haarlem", municipality=haarlem)
+    amsterdam = actions.add_municipality("GM0363", "Amsterdam", seats=45)
+    return make_user(Role.GRIFFIEMEDEWERKER, username="griffie-amsterdam", municipality=amsterdam)
 
 
 # --- submit ---
@@ -277,43 +276,6 @@ def test_a_proposal_before_the_decision_cannot_be_signed(before_council, voorzit
     with pytest.raises(WorkflowError, match="Advies uitgebracht"):
         actions.sign_decision(before_council, by=voorzitter)
     assert not Signature.objects.exists()
-
-
-# --- the regional body ---
-
-
-def test_the_rbop_secretaris_records_the_adoption_of_the_plan(signed, rbop_secretaris):
-    actions.record_rbop_adoption(signed, by=rbop_secretaris, reason="RBOP 9 november 2023")
-
-    assert stored_state(signed) == State.RBOP_ADOPTED
-    assert log_of(signed)[-1] == (
-        "record_rbop_adoption",
-        "signed",
-        "rbop_adopted",
-        rbop_secretaris,
-        "RBOP 9 november 2023",
-    )
-
-
-def test_a_secretaris_of_another_body_cannot_record_the_adoption(signed, make_user):
-    other = RegionalBody.objects.create(code="rbop-amsterdam", name="RBOP Eenheid Amsterdam")
-    secretaris = make_user(Role.RBOP_SECRETARIS, username="rbop-amsterdam")
-    secretaris.regional_body = other
-    secretaris.save()
-
-    with pytest.raises(PermissionDenied):
-        actions.record_rbop_adoption(signed, by=secretaris)
-    assert stored_state(signed) == State.SIGNED
-
-
-def test_the_griffie_cannot_record_the_rbop_adoption(signed, griffie):
-    with pytest.raises(PermissionDenied):
-        actions.record_rbop_adoption(signed, by=griffie)
-
-
-def test_the_rbop_cannot_adopt_before_the_decision_is_signed(advised, rbop_secretaris):
-    with pytest.raises(WorkflowError):
-        actions.record_rbop_adoption(advised, by=rbop_secretaris)
 
 
 # --- a stale proposal, and two people at once ---

@@ -197,7 +197,7 @@ def test_an_attachment_altered_on_disk_is_never_served(client, concept, griffie,
 def test_check_archive_names_every_bad_file_and_exits_1(
     archived, import_document, bloemendaal_document, griffie, media, capsys
 ):
-    concept = import_document({**bloemendaal_document, "number": "2023000901"})
+    concept = import_document({**bloemendaal_document, "regional_plan": None, "number": "2023000901"})
     upload = SimpleUploadedFile("plan.pdf", MINIMAL_PDF, content_type="application/pdf")
     attachment = actions.add_attachment(concept, "Plan", upload, by=griffie)
     call_command("check_archive")

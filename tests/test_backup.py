@@ -57,17 +57,19 @@ def archive_world(
     sign_after_roll_call(import_document(bloemendaal_document))
 
     in_ink = import_document(
-        with_state({**bloemendaal_document, "number": "2012/0815"}, "advised", HAMERSTUK)
+        with_state(
+            {**bloemendaal_document, "regional_plan": None, "number": "2012/0815"}, "advised", HAMERSTUK
+        )
     )
     scan = SimpleUploadedFile("scan.pdf", MINIMAL_PDF + b"% getekend\n", content_type="application/pdf")
     actions.sign_on_paper(
         in_ink, scan, voorzitter=voorzitter, griffier=griffier, date=datetime.date(2023, 10, 6), by=griffier
     )
 
-    concept = import_document({**bloemendaal_document, "number": "../../x"})
+    concept = import_document({**bloemendaal_document, "regional_plan": None, "number": "../../x"})
     upload = SimpleUploadedFile("plan.pdf", MINIMAL_PDF, content_type="application/pdf")
     actions.add_attachment(concept, "Het plan", upload, by=griffie)
-    withdrawn = import_document({**bloemendaal_document, "number": "2023000999"})
+    withdrawn = import_document({**bloemendaal_document, "regional_plan": None, "number": "2023000999"})
     actions.withdraw_proposal(withdrawn, by=griffie, reason="dubbel ingediend")
     run_tasks()
     assert ArchivedDecision.objects.count() == 2

@@ -61,7 +61,7 @@ def test_import_proposals_stores_a_file_and_says_what_it_stored(
 
 
 def test_import_proposals_stores_every_document_of_a_list(reference_data, write_json, bloemendaal_document):
-    second = {**bloemendaal_document, "number": "2023000854"}
+    second = {**bloemendaal_document, "number": "2023000854", "regional_plan": None}
     path = write_json("lijst.json", [bloemendaal_document, second])
 
     stdout, _ = run("import_proposals", path)
@@ -218,20 +218,21 @@ def test_add_municipality_refuses_a_code_that_is_no_cbs_code(db, code):
 
 
 def test_add_municipality_refuses_a_code_that_is_taken(bloemendaal):
-    message, _ = run_refused("add_municipality", "GM0377", "Heemstede", seats=21)
+    message, _ = run_refused("add_municipality", "GM0377", "Amsterdam", seats=45)
 
     assert message.startswith("Gemeente niet toegevoegd.\n")
     assert "CBS-code" in message
     assert "bestaat al" in message
-    assert list(Municipality.objects.values_list("code", "name")) == [("GM0377", "Bloemendaal")]
+    assert Municipality.objects.get(code="GM0377").name == "Bloemendaal"
+    assert not Municipality.objects.filter(name="Amsterdam").exists()
 
 
 def test_add_municipality_refuses_a_name_that_is_taken(bloemendaal):
-    message, _ = run_refused("add_municipality", "GM0397", "Bloemendaal", seats=21)
+    message, _ = run_refused("add_municipality", "GM0363", "Bloemendaal", seats=45)
 
     assert message.startswith("Gemeente niet toegevoegd.\n")
     assert "bestaat al" in message
-    assert list(Municipality.objects.values_list("code", flat=True)) == ["GM0377"]
+    assert not Municipality.objects.filter(code="GM0363").exists()
 
 
 @pytest.mark.parametrize("seats", [8, 46])
@@ -326,13 +327,14 @@ def test_the_record_keeping_commands_run_as_real_processes(tmp_path):
 
     assert manage("migrate", "--noinput", "-v0").returncode == 0
     assert manage("load_demo").returncode == 0
+    # The demo's consultation holds signed decisions of other councils: the worker archives them.
+    assert manage("db_worker", "--batch", "--no-startup-delay").returncode == 0
 
     verified = manage("verify_history")
     assert verified.returncode == 0 and "entries intact" in verified.stdout
     checked = manage("check_archive")
     assert checked.returncode == 0 and "bestanden intact" in checked.stdout
     assert manage("archive_pending").stdout == "Alle ondertekende raadsbesluiten zijn gearchiveerd.\n"
-    assert manage("db_worker", "--batch", "--no-startup-delay").returncode == 0
     exported = manage("export_archive", str(tmp_path / "export"))
     assert exported.returncode == 0 and (tmp_path / "export" / "MANIFEST.sha256").is_file()
 

@@ -154,7 +154,7 @@ def test_in_a_reconvened_meeting_a_new_item_needs_half_present(
         convened_at=FIRST + datetime.timedelta(hours=1),
         by=griffie,
     )
-    other = import_document({**bloemendaal_document, "number": "2023000999"})
+    other = import_document({**bloemendaal_document, "regional_plan": None, "number": "2023000999"})
     actions.submit_proposal(other, by=griffie)
     new_item = actions.put_on_agenda(again, fresh(other), by=griffie)
     moved = actions.postpone_item(item, again, by=griffie)

@@ -230,8 +230,8 @@ def test_a_raadslid_without_a_member_cannot_vote(client, raadslid, council):
 
 
 def test_another_municipalitys_meeting_does_not_exist(client, make_user, council):
-    haarlem = actions.add_municipality("GM0392", "Haarlem", seats=39)
-    client.force_login(make_user(Role.GRIFFIEMEDEWERKER, username="haarlem", municipality=haarlem))
+    amsterdam = actions.add_municipality("GM0363", "Amsterdam", seats=45)
+    client.force_login(make_user(Role.GRIFFIEMEDEWERKER, username="amsterdam", municipality=amsterdam))
     assert client.get(reverse("meeting_detail", args=[council.pk])).status_code == 404
 
 

@@ -32,6 +32,7 @@ from raadsvoorstel.models import (
     Meeting,
     MemberBallot,
     MemberVote,
+    PlanAdoption,
     Proposal,
     Revision,
     Section,
@@ -270,12 +271,20 @@ def test_a_signed_meeting_may_still_be_closed_once(signed):
     )
 
 
-def test_the_rbop_may_still_adopt_a_signed_proposal_that_answers_its_plan(signed):
-    assert (
-        refusal(lambda: Proposal.objects.filter(pk=signed.pk).update(state="rbop_adopted", version=99))
-        is None
+def test_a_signed_proposal_becomes_rbop_adopted_only_once_its_plan_is_adopted(signed, rbop_secretaris):
+    rows = Proposal.objects.filter(pk=signed.pk)
+    assert refusal(lambda: rows.update(state="rbop_adopted", version=99)) in MESSAGES
+    PlanAdoption.objects.create(
+        plan=signed.regional_plan,
+        adopted_on=datetime.date(2023, 11, 9),
+        meeting="RBOP",
+        legal_ground="art39_lid1",
+        document="plannen/x.pdf",
+        document_sha256="0" * 64,
+        recorded_by=rbop_secretaris,
     )
-    assert refusal(lambda: Proposal.objects.filter(pk=signed.pk).update(state="signed")) in MESSAGES
+    assert refusal(lambda: rows.update(state="rbop_adopted", version=99)) is None
+    assert refusal(lambda: rows.update(state="signed")) in MESSAGES
 
 
 def test_a_signed_proposal_that_answers_no_regional_plan_is_never_rbop_adopted(

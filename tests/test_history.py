@@ -104,7 +104,12 @@ def test_the_data_migration_normalises_concepts_and_leaves_signed_text_alone(
         {"role": "voorzitter", "name": "Pieter van Dam", "date": "2023-10-06"},
         {"role": "griffier", "name": "Marieke Janssen", "date": "2023-10-06"},
     ]
-    signed_document = {**bloemendaal_document, "number": "2023000900", "state": "signed"}
+    signed_document = {
+        **bloemendaal_document,
+        "regional_plan": None,
+        "number": "2023000900",
+        "state": "signed",
+    }
     signed_document["sections"] = [{"heading": "Kop", "body": "Getekend.\r\nZo gebleven."}]
     signed_document["decision"] = decision_document
     signed = import_document(signed_document)

@@ -145,9 +145,9 @@ def adopted(item, open_with, meeting, griffie) -> Proposal:
 
 
 @pytest.fixture
-def haarlem_griffie(make_user) -> User:
-    haarlem = actions.add_municipality("GM0392", "Haarlem", seats=39)
-    return make_user(Role.GRIFFIEMEDEWERKER, username="griffie-haarlem", municipality=haarlem)
+def amsterdam_griffie(make_user) -> User:
+    amsterdam = actions.add_municipality("GM0363", "Amsterdam", seats=45)
+    return make_user(Role.GRIFFIEMEDEWERKER, username="griffie-amsterdam", municipality=amsterdam)
 
 
 # --- members ---
@@ -234,8 +234,8 @@ def test_a_concept_does_not_go_on_the_agenda(meeting, concept, griffie):
     assert not AgendaItem.objects.exists()
 
 
-def test_a_proposal_of_another_municipality_does_not_go_on_the_agenda(meeting, griffie, haarlem_griffie):
-    haarlem = haarlem_griffie.municipality
+def test_a_proposal_of_another_municipality_does_not_go_on_the_agenda(meeting, griffie, amsterdam_griffie):
+    amsterdam = amsterdam_griffie.municipality
     text = ProposalText(
         number="2023-0417",
         subject="Zienswijze op het IMV 2024-2027",
@@ -246,11 +246,11 @@ def test_a_proposal_of_another_municipality_does_not_go_on_the_agenda(meeting, g
         sections=[],
         decision_points=["geen wensen en bedenkingen te uiten."],
     )
-    haarlem_proposal = actions.create_proposal(haarlem, text, by=haarlem_griffie)
-    actions.submit_proposal(haarlem_proposal, by=haarlem_griffie)
+    amsterdam_proposal = actions.create_proposal(amsterdam, text, by=amsterdam_griffie)
+    actions.submit_proposal(amsterdam_proposal, by=amsterdam_griffie)
 
     with pytest.raises(WorkflowError, match="hoort bij een andere gemeente"):
-        actions.put_on_agenda(meeting, haarlem_proposal, by=griffie)
+        actions.put_on_agenda(meeting, amsterdam_proposal, by=griffie)
     assert not AgendaItem.objects.exists()
 
 
@@ -948,7 +948,7 @@ def test_the_attendance_of_a_meeting_with_a_signed_decision_is_final(
 def test_an_amendment_of_another_item_cannot_be_put_to_the_vote(
     item, meeting, open_with, griffie, bloemendaal_document, import_document
 ):
-    other = import_document({**bloemendaal_document, "number": "2023000901"})
+    other = import_document({**bloemendaal_document, "regional_plan": None, "number": "2023000901"})
     actions.submit_proposal(other, by=griffie)
     other_item = actions.put_on_agenda(meeting, fresh(other), by=griffie)
     foreign = actions.table_amendment(other_item, "Elders", ["B"], [Change(1, text="iets; en")], by=griffie)

@@ -60,7 +60,7 @@ def test_the_text_of_a_submitted_proposal_is_frozen(submitted, field, value):
 
 
 def test_a_submitted_proposal_cannot_move_to_another_municipality(submitted):
-    submitted.municipality = actions.add_municipality("GM0392", "Haarlem", seats=39)
+    submitted.municipality = actions.add_municipality("GM0363", "Amsterdam", seats=45)
     with pytest.raises(TextFrozen):
         submitted.save()
 
@@ -131,12 +131,12 @@ def test_a_transition_adds_no_text_history_row(concept, griffie):
 @pytest.mark.parametrize("seats", [8, 46, 0])
 def test_the_database_refuses_a_council_size_outside_9_to_45(reference_data, seats):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Municipality.objects.create(code="GM0392", name="Haarlem", seats=seats)
+        Municipality.objects.create(code="GM0363", name="Amsterdam", seats=seats)
 
 
 def test_the_database_refuses_a_code_that_is_no_cbs_code(reference_data):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Municipality.objects.create(code="GM392", name="Haarlem", seats=39)
+        Municipality.objects.create(code="GM363", name="Amsterdam", seats=45)
 
 
 def test_a_number_is_unique_within_a_municipality(concept):
@@ -151,9 +151,9 @@ def test_a_number_is_unique_within_a_municipality(concept):
 
 
 def test_the_same_number_may_exist_in_another_municipality(concept):
-    haarlem = actions.add_municipality("GM0392", "Haarlem", seats=39)
+    amsterdam = actions.add_municipality("GM0363", "Amsterdam", seats=45)
     Proposal.objects.create(
-        municipality=haarlem,
+        municipality=amsterdam,
         number=concept.number,
         subject="Ook",
         proposer="college",

@@ -47,12 +47,12 @@ def people(bloemendaal, make_user, voorzitter, griffier):
         "plaatsvervanger": bloemendaal.deputy_griffier,
         "griffie": make_user(Role.GRIFFIEMEDEWERKER, username="gewone-griffie"),
         "raadslid": make_user(Role.RAADSLID, username="gewoon-raadslid"),
-        "buiten": make_user(Role.VOORZITTER, username="andere-burgemeester", municipality=_haarlem()),
+        "buiten": make_user(Role.VOORZITTER, username="andere-burgemeester", municipality=_amsterdam()),
     }
 
 
-def _haarlem():
-    return actions.add_municipality("GM0392", "Haarlem", seats=39)
+def _amsterdam():
+    return actions.add_municipality("GM0363", "Amsterdam", seats=45)
 
 
 def scan() -> SimpleUploadedFile:
