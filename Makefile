@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format screenshots check-python check-pango clean
+.PHONY: run test lint format translations screenshots check-python check-pango clean
 
 # The quick start seals Bloemendaal's signed decisions with a throwaway demo certificate.
 run: export RAADSVOORSTEL_SEAL_GM0377_PKCS12 ?= var/demo-seal-GM0377.p12
@@ -35,6 +35,11 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The .mo files in locale/ are committed; after editing a .po, this recompiles them in Python
+# (no GNU gettext needed), and tests/test_dutch.py fails until it has.
+translations: $(STAMP)
+	$(BIN)/python manage.py compile_translations
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \

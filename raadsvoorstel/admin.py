@@ -9,14 +9,21 @@ each with its audit entry; a refusal comes back as a message, never an error pag
 
 from __future__ import annotations
 
+from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_fsm_log.admin import StateLogInline
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from . import actions
 from .models import (
@@ -43,6 +50,7 @@ from .models import (
     Revision,
     Section,
     Signature,
+    State,
     Theme,
     User,
     Vote,
@@ -60,6 +68,41 @@ def _refusal_message(refusal: Exception) -> str:
     return str(refusal)
 
 
+# Django names a field without a verbose_name after its attribute, in English ("proposal");
+# most of our foreign keys have none. The admin shows these by their Dutch names instead.
+FIELD_LABELS = {
+    "agenda_item": _("agendapunt"),
+    "amendment": _("amendement"),
+    "decision": _("besluit"),
+    "entered_by": _("ingevoerd door"),
+    "meeting": _("vergadering"),
+    "member": _("raadslid"),
+    "motion": _("motie"),
+    "present_members": _("aanwezige leden"),
+    "proposal": _("raadsvoorstel"),
+    "recorded_by": _("vastgelegd door"),
+}
+
+
+class DutchLabelsForm(forms.ModelForm):
+    """The form of the read-only pages: the admin labels a field on a change page, and heads
+    an inline's column, by the form's Meta.labels before its verbose_name."""
+
+    class Meta:
+        labels = FIELD_LABELS
+
+
+def column(field: str):
+    """A list column for one of the fields above: list pages do not read the form's labels."""
+
+    @admin.display(description=FIELD_LABELS[field], ordering=field)
+    def value(obj):
+        return getattr(obj, field)
+
+    value.__name__ = field
+    return value
+
+
 class ReadOnlyMixin:
     """Shown, never changed here."""
 
@@ -74,14 +117,16 @@ class ReadOnlyMixin:
 
 
 class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    pass
+    form = DutchLabelsForm
 
 
 class ReadOnlyTabularInline(ReadOnlyMixin, admin.TabularInline):
+    form = DutchLabelsForm
     extra = 0
 
 
 class ReadOnlyStackedInline(ReadOnlyMixin, admin.StackedInline):
+    form = DutchLabelsForm
     extra = 0
 
 
@@ -134,9 +179,36 @@ class MunicipalityAdmin(AuditedAdmin):
     autocomplete_fields = ["voorzitter", "acting_voorzitter", "griffier", "deputy_griffier"]
 
 
+# Django stores the default permissions' names in English ("Can add thema"); these say them in Dutch.
+PERMISSION_NAMES = {
+    "add": _("Kan %(model)s toevoegen"),
+    "change": _("Kan %(model)s wijzigen"),
+    "delete": _("Kan %(model)s verwijderen"),
+    "view": _("Kan %(model)s bekijken"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    model = permission.content_type.model_class()
+    action = permission.codename.partition("_")[0]
+    if (
+        model is None
+        or action not in PERMISSION_NAMES
+        or permission.codename != f"{action}_{model._meta.model_name}"
+    ):
+        return str(permission)
+    # django-simple-history names its models "historical …" without gettext.
+    original = getattr(model, "instance_type", None)
+    if original is not None and model._meta.model_name == f"historical{original._meta.model_name}":
+        name = _("geschiedenis van %(model)s") % {"model": original._meta.verbose_name}
+    else:
+        name = model._meta.verbose_name
+    return f"{model._meta.app_config.verbose_name} | {PERMISSION_NAMES[action] % {'model': name}}"
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
-    list_display = ["username", "get_full_name", "role", "municipality", "regional_body", "is_active"]
+    list_display = ["username", "full_name", "role", "municipality", "regional_body", "is_active"]
     list_filter = ["role", "municipality", "regional_body", "is_active"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
@@ -146,6 +218,16 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("Rol"), {"fields": ["first_name", "last_name", "role", "municipality", "regional_body"]}),
     )
+
+    @admin.display(description=_("naam"), ordering="last_name")
+    def full_name(self, user: User) -> str:
+        return user.get_full_name()
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "user_permissions":
+            field.label_from_instance = permission_label
+        return field
 
     def user_change_password(self, request, id, form_url=""):
         """Django's own password form, with its audit entry in the same transaction."""
@@ -170,13 +252,17 @@ class ThemeChildInline(ReadOnlyTabularInline):
 
 @admin.register(Theme)
 class ThemeAdmin(AuditedAdmin):
-    list_display = ["path", "position", "is_pending"]
+    list_display = ["theme_path", "position", "is_pending"]
     list_filter = ["is_pending"]
     search_fields = ["name", "parent__name"]
     inlines = [ThemeChildInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("parent")
+
+    @admin.display(description=_("thema"))
+    def theme_path(self, theme: Theme) -> str:
+        return theme.path
 
 
 class DistrictInline(ReadOnlyTabularInline):
@@ -242,8 +328,33 @@ class AttachmentInline(ReadOnlyTabularInline):
 
 
 class ProposalStateLogInline(ReadOnlyMixin, StateLogInline):
+    """The transitions as the proposal's history page shows them: django-fsm-log heads its
+    columns in English and names the states by their codes."""
+
     verbose_name = _("statuswijziging")
     verbose_name_plural = _("statuswijzigingen")
+    fields = ["at", "by_whom", "from_state", "to_state", "reason"]
+
+    # A readonly method's value is shown as its str(), so each says itself how it reads.
+    @admin.display(description=_("tijdstip"))
+    def at(self, entry) -> str:
+        return date_format(timezone.localtime(entry.timestamp), "DATETIME_FORMAT")
+
+    @admin.display(description=_("door"))
+    def by_whom(self, entry) -> str:
+        return str(entry.by) if entry.by else self.get_empty_value_display()
+
+    @admin.display(description=_("van"))
+    def from_state(self, entry) -> str:
+        return dict(State.choices).get(entry.source_state, entry.source_state)
+
+    @admin.display(description=_("naar"))
+    def to_state(self, entry) -> str:
+        return dict(State.choices).get(entry.state, entry.state)
+
+    @admin.display(description=_("reden"))
+    def reason(self, entry) -> str:
+        return entry.description or self.get_empty_value_display()
 
 
 @admin.register(Proposal)
@@ -261,13 +372,23 @@ class ProposalAdmin(ReadOnlyAdmin):
         "subject",
         "proposer",
         "date",
-        "legal_basis",
+        "legal_basis_list",
         "themes",
         "regional_plan",
         "state",
         "version",
     ]
+    readonly_fields = ["legal_basis_list"]
     inlines = [SectionInline, DecisionPointInline, AttachmentInline, ProposalStateLogInline]
+
+    @admin.display(description=_("gelet op"))
+    def legal_basis_list(self, proposal: Proposal):
+        """One provision per line, as the raadsbesluit cites them, not the stored JSON list."""
+        if not proposal.legal_basis:
+            return self.get_empty_value_display()
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((p,) for p in proposal.legal_basis))
+        )
 
 
 @admin.register(Revision)
@@ -291,7 +412,7 @@ class SignatureInline(ReadOnlyTabularInline):
 
 @admin.register(Decision)
 class DecisionAdmin(ReadOnlyAdmin):
-    list_display = ["proposal", "meeting_date", "result", "advice", "vote_mode"]
+    list_display = [column("proposal"), "meeting_date", "result", "advice", "vote_mode"]
     list_filter = ["result", "advice", "vote_mode"]
     inlines = [MemberVoteInline, AmendmentInline, SignatureInline]
 
@@ -302,13 +423,13 @@ class AmendmentChangeInline(ReadOnlyTabularInline):
 
 @admin.register(Amendment)
 class AmendmentAdmin(ReadOnlyAdmin):
-    list_display = ["title", "decision", "result"]
+    list_display = ["title", column("decision"), "result"]
     inlines = [AmendmentChangeInline]
 
 
 @admin.register(ArchivedDecision)
 class ArchivedDecisionAdmin(ReadOnlyAdmin):
-    list_display = ["proposal", "sha256", "size", "sealed", "created_at"]
+    list_display = [column("proposal"), "sha256", "size", "sealed", "created_at"]
     list_filter = ["sealed"]
 
 
@@ -344,3 +465,39 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["seq", "at", "actor_name", "action", "object_key", "digest"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_key", "actor_name", "action"]
+
+
+# --- Background tasks: django-tasks-db's admin, in Dutch ---
+
+# Its app is named in English, outside gettext; the admin's index and the permissions show the name.
+apps.get_app_config("django_tasks_database").verbose_name = _("Achtergrondtaken")
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    """django-tasks-db's own admin; its fields' names come from our catalogue (locale/nl), the
+    columns it describes itself are described here again."""
+
+    list_display = [
+        "id",
+        "task",
+        "status",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "priority",
+        "queue_name",
+    ]
+
+    @admin.display(description=_("taak"))
+    def task(self, result: DBTaskResult) -> str:
+        return result.task_name
+
+    @admin.display(description=_("foutmelding"))
+    def formatted_traceback(self, result: DBTaskResult) -> str:
+        return super().formatted_traceback(result)
+
+    @admin.display(description=_("niet uitvoeren vóór"))
+    def display_run_after(self, result: DBTaskResult):
+        return super().display_run_after(result)
