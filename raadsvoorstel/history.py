@@ -7,10 +7,12 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_fsm_log.models import StateLog
 
-from .models import Proposal, Revision, State
-from .text import plain
+from .models import DecisionPoint, Proposal, RegionalPlan, Revision, Section, State, User
+from .text import FIELD_PARTS, ProposalText, parts_of, plain
 
 
 @dataclass
@@ -78,3 +80,187 @@ def transitions(proposal: Proposal) -> list[dict]:
         }
         for entry in StateLog.objects.for_(proposal).select_related("by").order_by("-timestamp", "-pk")
     ]
+
+
+# --- A save that met a newer version ---
+
+# The common version does not say what a part was (simple-history keeps no themes, say).
+UNKNOWN = object()
+
+
+def parts_at_version(proposal: Proposal, version: int) -> dict[str, object] | None:
+    """Each part of the text (see `text.parts_of`) as it stood at `version`, shown as the
+    reader sees it; None where the history does not reach back that far.
+
+    The fields, sections and decision points come from their field history
+    (django-simple-history) as it stood when that version's revision was kept; the themes,
+    a many-to-many that history does not follow, from the revision's own text.
+    """
+    revision = proposal.revisions.filter(version__lte=version).order_by("-version").first()
+    if revision is None:
+        return None
+    at = revision.saved_at
+    row = proposal.history.filter(history_date__lte=at).order_by("-history_date").first()
+    if row is None:
+        return None
+
+    def rows(model) -> list:
+        records = model.history.filter(proposal_id=proposal.pk, history_date__lte=at).latest_of_each()
+        return sorted((r for r in records if r.history_type != "-"), key=lambda r: r.position)
+
+    text = ProposalText(
+        number=row.number,
+        subject=row.subject,
+        proposer=row.proposer,
+        initiator=row.initiator,
+        date=row.date,
+        legal_basis=list(row.legal_basis),
+        themes=[],
+        sections=[(r.heading, r.body) for r in rows(Section)],
+        decision_points=[r.text for r in rows(DecisionPoint)],
+        proposed_advice=row.proposed_advice,
+        proposed_advice_text=row.proposed_advice_text,
+        regional_plan=RegionalPlan.objects.filter(pk=row.regional_plan_id).first(),
+    )
+    parts: dict[str, object] = {key: part.shown for key, part in parts_of(text).items()}
+    themes = [line for line in revision.text.split("\n") if line.startswith("Thema's: ")]
+    parts["themes"] = (
+        ", ".join(sorted(filter(None, themes[0].removeprefix("Thema's: ").split(", "))))
+        if themes
+        else UNKNOWN
+    )
+    return parts
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A part (a field, a decision point or a section, by position) that differs between the
+    user's version and the stored one, with who changed it since the version both started from."""
+
+    key: str
+    kind: str  # "field", "point" or "section"
+    label: str
+    mine: str | None  # None: this version has no decision point or section at this position
+    theirs: str | None
+    changed_by: str | None  # "mine", "theirs" or "both"; None where the history cannot tell
+
+    @property
+    def default(self) -> str | None:
+        """The version kept unless the user says otherwise: that of the side that changed it.
+        Changed on both sides (or not known), the user chooses."""
+        return self.changed_by if self.changed_by in ("mine", "theirs") else None
+
+    @property
+    def changes(self) -> list[Change]:
+        return word_diff(self.theirs or "", self.mine or "")
+
+
+def differences(mine: ProposalText, theirs: ProposalText, base: dict[str, object] | None) -> list[Difference]:
+    """Every part that differs, in the editor's order: fields, decision points, sections."""
+    ours, others = parts_of(mine), parts_of(theirs)
+    keys = [key for key, _names in FIELD_PARTS]
+    for kind, count in (
+        ("point", max(len(mine.decision_points), len(theirs.decision_points))),
+        ("section", max(len(mine.sections), len(theirs.sections))),
+    ):
+        keys += [f"{kind}_{number}" for number in range(1, count + 1)]
+    result = []
+    for key in keys:
+        a, b = ours.get(key), others.get(key)
+        shown_mine, shown_theirs = (a.shown if a else None), (b.shown if b else None)
+        if shown_mine == shown_theirs:
+            continue
+        old = UNKNOWN if base is None else base.get(key)
+        if old is UNKNOWN:
+            changed_by = None
+        elif shown_theirs == old:
+            changed_by = "mine"
+        elif shown_mine == old:
+            changed_by = "theirs"
+        else:
+            changed_by = "both"
+        label = (b or a).label
+        result.append(Difference(key, (b or a).kind, label, shown_mine, shown_theirs, changed_by))
+    return result
+
+
+@dataclass
+class Conflict:
+    """What the user must see when their save met a newer version: who saved meanwhile and
+    when, and each part in which their text and the stored one differ."""
+
+    theirs: ProposalText
+    saves: list[Revision]  # since the version the user started from, oldest first
+    differences: list[Difference]
+    user: User
+
+    @classmethod
+    def of(cls, proposal: Proposal, mine: ProposalText, *, base_version: int | None, user: User) -> Conflict:
+        # A browser sends a textarea with CRLF: as typed, every paragraph would differ.
+        mine = mine.normalised()
+        base = parts_at_version(proposal, base_version) if base_version else None
+        theirs = ProposalText.of(proposal)
+        saves = list(proposal.revisions.filter(version__gt=base_version or 0).select_related("saved_by"))
+        return cls(theirs, saves, differences(mine, theirs, base), user)
+
+    @property
+    def by_same_user(self) -> bool:
+        """Saved meanwhile only by this user: in another window or tab."""
+        return bool(self.saves) and all(save.saved_by_id == self.user.pk for save in self.saves)
+
+    @property
+    def also_by_user(self) -> bool:
+        return any(save.saved_by_id == self.user.pk for save in self.saves)
+
+    @property
+    def others(self) -> list[str]:
+        """Who else saved meanwhile, each once; an import has no person behind it."""
+        names = [
+            save.saved_by.display_name if save.saved_by else _("een import")
+            for save in self.saves
+            if save.saved_by_id != self.user.pk
+        ]
+        return list(dict.fromkeys(names))
+
+    @property
+    def latest(self) -> Revision | None:
+        return self.saves[-1] if self.saves else None
+
+    @property
+    def names(self) -> str:
+        """The others who saved meanwhile as a sentence names them: "A, B en C"."""
+        others = self.others
+        if len(others) < 2:
+            return "".join(others)
+        return _("%(names)s en %(last)s") % {"names": ", ".join(others[:-1]), "last": others[-1]}
+
+    @property
+    def headline(self) -> str:
+        if self.by_same_user:
+            return _("U hebt dit voorstel intussen in een ander venster of tabblad opgeslagen")
+        if self.others:
+            headline = ngettext(
+                "%(names)s heeft dit voorstel intussen opgeslagen",
+                "%(names)s hebben dit voorstel intussen opgeslagen",
+                len(self.others),
+            ) % {"names": self.names}
+            return headline[:1].upper() + headline[1:]
+        # Only a step that keeps no revision (an attachment added, say) came in between.
+        return _("Het voorstel is intussen gewijzigd")
+
+
+def last_edited_section(proposal: Proposal) -> int | None:
+    """The position of the section someone changed or added last since the proposal was
+    first saved (its first revision); None when none was."""
+    first = proposal.revisions.order_by("version").values_list("saved_at", flat=True).first()
+    if first is None:
+        return None
+    record = (
+        Section.history.filter(proposal_id=proposal.pk, history_date__gt=first)
+        .exclude(history_type="-")
+        .order_by("-history_date")
+        .first()
+    )
+    if record is None:
+        return None
+    return proposal.sections.filter(pk=record.id).values_list("position", flat=True).first()

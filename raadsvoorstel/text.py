@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from .models import Advice, Proposal, Proposer, Theme
 
@@ -97,3 +98,95 @@ def render_text(text: ProposalText) -> str:
         if text.proposed_advice_text:
             lines.append(text.proposed_advice_text)
     return "\n".join(lines)
+
+
+# --- A text in parts: what a conflict between two versions is resolved by ---
+
+# The fields, in the editor's order, each with the attributes of `ProposalText` it carries;
+# fields that only make sense together (the advice and its text) are one part.
+FIELD_PARTS = [
+    ("number", ("number",)),
+    ("subject", ("subject",)),
+    ("proposer", ("proposer", "initiator")),
+    ("date", ("date",)),
+    ("legal_basis", ("legal_basis",)),
+    ("themes", ("themes",)),
+    ("regional_plan", ("regional_plan",)),
+    ("advice", ("proposed_advice", "proposed_advice_text")),
+]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One field, decision point or section (by position) as the reader sees it."""
+
+    key: str  # "subject", "point_2", "section_3"
+    kind: str  # "field", "point" or "section"
+    label: str
+    shown: str
+
+
+def parts_of(text: ProposalText) -> dict[str, Part]:
+    """The text's parts in the editor's order: its fields, decision points and sections."""
+    labels = {
+        "number": _("Registratienummer"),
+        "subject": _("Onderwerp"),
+        "proposer": _("Indiener"),
+        "date": _("Datum"),
+        "legal_basis": _("Gelet op"),
+        "themes": _("Thema's"),
+        "regional_plan": _("Regionaal plan"),
+        "advice": _("Voorgesteld advies"),
+    }
+    plan = text.regional_plan
+    shown = {
+        "number": text.number,
+        "subject": text.subject,
+        "proposer": str(Proposer(text.proposer).label) + (f", {text.initiator}" if text.initiator else ""),
+        "date": date_format(text.date, "j F Y"),
+        "legal_basis": "\n".join(text.legal_basis),
+        # Sorted: the same themes ticked are the same, whichever order a page listed them in.
+        "themes": ", ".join(sorted(theme.path for theme in text.themes)),
+        "regional_plan": "" if plan is None or plan is KEEP_PLAN else str(plan),
+        "advice": (
+            str(Advice(text.proposed_advice).label)
+            # The text of wensen en bedenkingen only counts with that advice (the action drops it otherwise).
+            + (f"\n{text.proposed_advice_text}" if text.proposed_advice == Advice.OBJECTIONS else "")
+            if text.proposed_advice
+            else ""
+        ),
+    }
+    parts = {key: Part(key, "field", str(labels[key]), shown[key]) for key, _names in FIELD_PARTS}
+    for number, point in enumerate(text.decision_points, start=1):
+        key = f"point_{number}"
+        parts[key] = Part(key, "point", _("Beslispunt %(number)s") % {"number": number}, point)
+    for number, (heading, body) in enumerate(text.sections, start=1):
+        key = f"section_{number}"
+        label = _("Onderdeel %(number)s: %(heading)s") % {"number": number, "heading": heading}
+        parts[key] = Part(key, "section", label, f"{heading}\n\n{body}")
+    return parts
+
+
+def combine(mine: ProposalText, theirs: ProposalText, take_mine: set[str]) -> ProposalText:
+    """`theirs`, with the parts whose keys are in `take_mine` as they are in `mine`.
+
+    Decision points and sections go by position: where the chosen version has no row at
+    a position (the other added one), the merged text has none there either.
+    """
+    merged = dataclasses.replace(theirs)
+    for key, names in FIELD_PARTS:
+        if key in take_mine:
+            for name in names:
+                setattr(merged, name, getattr(mine, name))
+    merged.decision_points = _combine_rows(mine.decision_points, theirs.decision_points, "point", take_mine)
+    merged.sections = _combine_rows(mine.sections, theirs.sections, "section", take_mine)
+    return merged
+
+
+def _combine_rows(mine: list, theirs: list, kind: str, take_mine: set[str]) -> list:
+    rows = []
+    for index in range(max(len(mine), len(theirs))):
+        source = mine if f"{kind}_{index + 1}" in take_mine else theirs
+        if index < len(source):
+            rows.append(source[index])
+    return rows

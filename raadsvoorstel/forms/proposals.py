@@ -22,10 +22,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.utils import ErrorDict
+from django.http import QueryDict
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .. import history
 from ..models import Advice, PlanState, Proposal, Proposer, RegionalPlan, State, Theme
-from ..text import ProposalText
+from ..text import KEEP_PLAN, ProposalText
+
+SUBJECT_MAX_LENGTH = Proposal._meta.get_field("subject").max_length
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
@@ -64,7 +69,13 @@ class ThemeTreeField(forms.ModelMultipleChoiceField):
 
 class ProposalForm(forms.Form):
     number = forms.CharField(label=_("Registratienummer"), max_length=40)
-    subject = forms.CharField(label=_("Onderwerp"), max_length=300)
+    # No max_length here: it becomes the input's maxlength, and a browser cuts a longer text
+    # (pasted, say) off without a word. clean_subject says how long it is instead.
+    subject = forms.CharField(
+        label=_("Onderwerp"),
+        # Lazily, like every label here: `%` would translate it once, at import.
+        help_text=format_lazy(_("Hoogstens {limit} tekens."), limit=SUBJECT_MAX_LENGTH),
+    )
     proposer = forms.ChoiceField(label=_("Indiener"), choices=Proposer.choices)
     initiator = forms.CharField(
         label=_("Naam van de indiener"),
@@ -129,6 +140,15 @@ class ProposalForm(forms.Form):
             raise ValidationError(_("Deze gemeente heeft al een voorstel met dit nummer."))
         return number
 
+    def clean_subject(self) -> str:
+        subject = self.cleaned_data["subject"]
+        if len(subject) > SUBJECT_MAX_LENGTH:
+            raise ValidationError(
+                _("Het onderwerp is %(length)s tekens; het mag er hoogstens %(limit)s zijn."),
+                params={"length": len(subject), "limit": SUBJECT_MAX_LENGTH},
+            )
+        return subject
+
     def clean(self):
         data = super().clean()
         if (
@@ -147,24 +167,38 @@ class ProposalForm(forms.Form):
 
     @classmethod
     def initial_for(cls, proposal: Proposal) -> dict:
+        return cls.initial_of(ProposalText.of(proposal), version=proposal.version)
+
+    @classmethod
+    def initial_of(cls, text: ProposalText, *, version: int | None) -> dict:
+        plan = text.regional_plan
         return {
-            "number": proposal.number,
-            "subject": proposal.subject,
-            "proposer": proposal.proposer,
-            "initiator": proposal.initiator,
-            "date": proposal.date,
-            "legal_basis": "\n".join(proposal.legal_basis),
-            "themes": list(proposal.themes.all()),
-            "regional_plan": proposal.regional_plan_id,
-            "proposed_advice": proposal.proposed_advice,
-            "proposed_advice_text": proposal.proposed_advice_text,
-            "version": proposal.version,
+            "number": text.number,
+            "subject": text.subject,
+            "proposer": text.proposer,
+            "initiator": text.initiator,
+            "date": text.date,
+            "legal_basis": "\n".join(text.legal_basis),
+            "themes": list(text.themes),
+            "regional_plan": None if plan is None or plan is KEEP_PLAN else plan.pk,
+            "proposed_advice": text.proposed_advice,
+            "proposed_advice_text": text.proposed_advice_text,
+            "version": version,
         }
 
 
 class SectionForm(forms.Form):
     heading = forms.CharField(label=_("Kop"), max_length=200)
-    body = forms.CharField(label=_("Tekst"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    # How templatetags/proposal_text.py (the page and the PDF) lays a body out.
+    body = forms.CharField(
+        label=_("Tekst"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Een witregel begint een nieuwe alinea. Een alinea waarvan elke regel begint met "
+            "“- ” (streepje, spatie) wordt een opsomming: elke regel een punt."
+        ),
+    )
 
 
 class DecisionPointForm(forms.Form):
@@ -202,12 +236,18 @@ DecisionPointFormSet = forms.formset_factory(
 class ProposalEditor:
     """The proposal form with its sections and decision points, bound or fresh, as one."""
 
-    def __init__(self, data=None, *, municipality, proposal: Proposal | None = None):
+    def __init__(
+        self, data=None, *, municipality, proposal: Proposal | None = None, text: ProposalText | None = None
+    ):
+        """`text`, when given, is what a fresh form shows instead of the stored proposal (a
+        merge of two versions, to edit further before saving it over `proposal`)."""
         self.proposal = proposal
-        if proposal is not None:
-            initial = ProposalForm.initial_for(proposal)
-            sections = [{"heading": s.heading, "body": s.body} for s in proposal.sections.all()]
-            points = [{"text": p.text} for p in proposal.decision_points.all()]
+        if text is None and proposal is not None:
+            text = ProposalText.of(proposal)
+        if text is not None:
+            initial = ProposalForm.initial_of(text, version=proposal.version if proposal else None)
+            sections = [{"heading": heading, "body": body} for heading, body in text.sections]
+            points = [{"text": point} for point in text.decision_points]
         else:
             initial = {"proposer": Proposer.BURGEMEESTER}
             sections = [{"heading": heading, "body": ""} for heading in USUAL_HEADINGS]
@@ -271,6 +311,68 @@ class ProposalEditor:
         return _in_submitted_order(self.points)
 
     @property
+    def open_sections(self) -> set[str]:
+        """The prefixes of the sections shown unfolded: the section being worked on.
+
+        That is every section with an error or changed in what was sent (so that nothing
+        typed is hidden), a section just added; on a fresh form the section changed last, by
+        the history; else the first.
+        """
+        rows = self.section_rows
+        if not rows:
+            return set()
+        if self.sections.is_bound:
+            worked_on = {
+                form.prefix
+                for form in rows
+                if form.errors or {"heading", "body", "DELETE"} & set(form.changed_data)
+            }
+            if "add_section" in self.form.data:
+                worked_on.add(self.sections.forms[-1].prefix)
+            if worked_on:
+                return worked_on
+        elif self.proposal is not None:
+            position = history.last_edited_section(self.proposal)
+            if position is not None and position <= len(rows):
+                return {rows[position - 1].prefix}
+        return {rows[0].prefix}
+
+    @staticmethod
+    def data_for(text: ProposalText, *, version: int | None) -> QueryDict:
+        """`text` as this editor posts it, every row in place: a text nobody typed (a merge
+        of two versions) is checked by the same rules as one typed, and can be carried by
+        a page in hidden fields."""
+        data = QueryDict(mutable=True)
+        plan = text.regional_plan
+        data.update(
+            {
+                "number": text.number,
+                "subject": text.subject,
+                "proposer": text.proposer,
+                "initiator": text.initiator,
+                "date": text.date.isoformat(),
+                "legal_basis": "\n".join(text.legal_basis),
+                "regional_plan": "" if plan is None or plan is KEEP_PLAN else str(plan.pk),
+                "proposed_advice": text.proposed_advice,
+                "proposed_advice_text": text.proposed_advice_text,
+                "version": "" if version is None else str(version),
+            }
+        )
+        data.setlist("themes", [str(theme.pk) for theme in text.themes])
+        for prefix, rows in (
+            ("sections", [{"heading": heading, "body": body} for heading, body in text.sections]),
+            ("points", [{"text": point} for point in text.decision_points]),
+        ):
+            # Every row an initial one: the formset keeps a row equal to the stored one, and
+            # judges each in full.
+            data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = str(len(rows))
+            for index, row in enumerate(rows):
+                for name, value in row.items():
+                    data[f"{prefix}-{index}-{name}"] = value
+                data[f"{prefix}-{index}-ORDER"] = str(index + 1)
+        return data
+
+    @property
     def selected_themes(self) -> set[str]:
         """The theme ids ticked: as submitted, or as stored."""
         return {str(value) for value in self.form["themes"].value() or []}
@@ -317,13 +419,16 @@ def _with_extra_row(formset: forms.BaseFormSet) -> forms.BaseFormSet:
     # total_form_count() reads a checked management form: a tampered count is no crash.
     total = min(formset.total_form_count() + 1, formset.max_num)
     data[f"{formset.prefix}-TOTAL_FORMS"] = str(total)
-    return type(formset)(data, prefix=formset.prefix)
+    # With its initial rows, so that what the user changed still shows as changed.
+    return type(formset)(data, initial=formset.initial, prefix=formset.prefix)
 
 
 class TransitionForm(forms.Form):
     reason = forms.CharField(label=_("Reden"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     # The version the page showed: a step taken on an older page is refused (409).
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # Sent only by the page that asks to confirm a step that cannot be undone.
+    confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
 
 class AttachmentForm(forms.Form):
@@ -365,9 +470,28 @@ class ProposalFilterForm(forms.Form):
         label=_("Thema"),
         required=False,
         empty_label=_("Alle"),
-        queryset=Theme.objects.select_related("parent"),
+        queryset=Theme.objects.all(),
     )
     sort = forms.ChoiceField(label=_("Sorteer"), required=False, choices=SORTS)
+
+    # A sub-theme's option is indented by an em space, which browsers keep in an option.
+    SUB_THEME_INDENT = "\u2003"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        theme = self.fields["theme"]
+        theme.choices = [("", theme.empty_label), *self.theme_tree()]
+
+    @classmethod
+    def theme_tree(cls) -> list[tuple[int, str]]:
+        """The themes as a tree: each main theme in (position, name) order, followed by its
+        sub-themes in theirs, indented."""
+        themes = list(Theme.objects.order_by("position", "name"))
+        choices = []
+        for main in (t for t in themes if t.parent_id is None):
+            choices.append((main.pk, main.name))
+            choices += [(t.pk, cls.SUB_THEME_INDENT + t.name) for t in themes if t.parent_id == main.pk]
+        return choices
 
     def filter(self, proposals):
         if not self.is_valid():

@@ -2,14 +2,17 @@
 // - Rows (decision points, sections) get "Omhoog"/"Omlaag" buttons; moving a row
 //   renumbers the rows and their order fields at once and announces the new place.
 // - An error summary takes the focus, so that it is read out first.
+// - A folded section's summary follows its heading as it is typed.
 (function () {
   "use strict";
 
   function renumber(list) {
     var rows = list.querySelectorAll(":scope > [data-row]");
     rows.forEach(function (row, index) {
-      var number = row.querySelector("[data-row-number]");
-      if (number) number.textContent = String(index + 1);
+      // A folded section names its number twice: in its summary and its legend.
+      row.querySelectorAll("[data-row-number]").forEach(function (number) {
+        number.textContent = String(index + 1);
+      });
       var order = row.querySelector('input[name$="-ORDER"]');
       if (order) order.value = String(index + 1);
     });
@@ -51,8 +54,18 @@
     renumber(list);
   }
 
+  function followHeading(details) {
+    var shown = details.querySelector("[data-row-heading]");
+    var input = details.querySelector('input[name$="-heading"]');
+    if (!shown || !input) return;
+    input.addEventListener("input", function () {
+      shown.textContent = input.value.trim() || shown.getAttribute("data-row-heading");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-reorderable]").forEach(enhance);
+    document.querySelectorAll("details.row__details").forEach(followHeading);
     var summary = document.querySelector("[data-focus-on-load]");
     if (summary) summary.focus();
   });

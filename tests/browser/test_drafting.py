@@ -3,6 +3,8 @@ and every page on the way passes axe-core's WCAG 2.1 AA rules."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -17,6 +19,8 @@ def test_a_griffiemedewerker_drafts_a_proposal_and_sends_it_to_the_council(
     concept, griffie, logged_in_page, screenshot, live_url
 ):
     page = logged_in_page(griffie)
+    expect(page.get_by_role("heading", name="Concepten om af te maken")).to_be_visible()
+    page.get_by_role("link", name="Voorstellen", exact=True).click()
     expect(page.get_by_role("heading", name="Raadsvoorstellen")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "1-overzicht")
@@ -65,15 +69,23 @@ def test_a_griffiemedewerker_drafts_a_proposal_and_sends_it_to_the_council(
 
     page.get_by_label("Onderwerp").fill("Verordening jeugdhulp 2024, herzien")
     page.get_by_role("button", name="Opslaan").click()
-    expect(page.get_by_role("heading", name="Iemand anders heeft intussen opgeslagen")).to_be_visible()
-    expect(page.get_by_label("Onderwerp")).to_have_value("Verordening jeugdhulp 2024, herzien")
-    expect(page.locator("pre.diff del").first).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Ahmed Yilmaz heeft dit voorstel intussen opgeslagen")
+    ).to_be_visible()
+    expect(page.get_by_role("link", name="Onderwerp")).to_be_visible()  # what differs, at the top
+    subject = page.get_by_role("group", name="Onderwerp")
+    expect(subject.locator("pre.diff del")).to_have_text(re.compile("collega"))
+    expect(subject.locator("pre.diff ins")).to_have_text(re.compile("herzien"))
     assert_accessible(page)
     screenshot(page, "3-conflict")
     assert Proposal.objects.get(pk=proposal.pk).subject == "Verordening jeugdhulp 2024 (collega)"
 
-    # Our griffiemedewerker decides to keep their own version, then sends it to the council.
-    page.get_by_role("button", name="Mijn versie opslaan").click()
+    # Both changed the subject: nothing is chosen for them. Our griffiemedewerker keeps
+    # their own, by keyboard, then sends the proposal to the council.
+    subject.get_by_label("Mijn versie").focus()
+    page.keyboard.press("Space")
+    expect(subject.get_by_label("Mijn versie")).to_be_checked()
+    page.get_by_role("button", name="Opslaan", exact=True).click()
     expect(page.get_by_text("Het voorstel is opgeslagen.")).to_be_visible()
     page.get_by_role("button", name="Naar de raad sturen").click()
     expect(page.get_by_text("Gelukt: het voorstel heeft nu de status “Bij de raad”.")).to_be_visible()
