@@ -66,7 +66,7 @@ def load_demo_consultation(base_dir) -> list[str]:
         document=SimpleUploadedFile("plan.pdf", document, content_type="application/pdf"),
         by=rbop,
     )
-    done = []
+    done = [*_attach_plan_document(plan, document)]
     documents = []
     for index, code in enumerate([*SIGNED_WITHOUT_OBJECTIONS, SIGNED_WITH_OBJECTIONS]):
         met = today - datetime.timedelta(days=30 - 2 * index)
@@ -105,6 +105,23 @@ def load_demo_consultation(base_dir) -> list[str]:
             by=griffie,
         )
     done.append(f"{len(SIGNED_WITHOUT_OBJECTIONS) + 1} raden hebben hun antwoord verstuurd.")
+    return done
+
+
+def _attach_plan_document(plan: RegionalPlan, document: bytes) -> list[str]:
+    """The seed lists the concept plan as the raadsvoorstel's attachment, without its file:
+    the councillor must be able to open the plan they advise on. The original is not to be
+    had, so the demo attaches the plan document made from the seed's own text."""
+    done = []
+    for proposal in Proposal.objects.filter(regional_plan=plan, state=State.CONCEPT):
+        griffie = User.objects.filter(municipality=proposal.municipality, role=Role.GRIFFIEMEDEWERKER).first()
+        for attachment in proposal.attachments.filter(file=""):
+            if griffie is None or attachment.title != plan.document_title:
+                continue
+            actions.remove_attachment(attachment, by=griffie)
+            upload = SimpleUploadedFile(f"{plan.code}.pdf", document, content_type="application/pdf")
+            actions.add_attachment(proposal, attachment.title, upload, by=griffie)
+            done.append(f"Bijlage “{attachment.title}” van {proposal.number} heeft nu een bestand.")
     return done
 
 

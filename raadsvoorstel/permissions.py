@@ -76,6 +76,13 @@ def signs_as_substitute(user: User, municipality: Municipality) -> bool:
     )
 
 
+def sees_concepts_of(user: User, municipality: Municipality) -> bool:
+    """A concept is the griffie's and the college's draft: the griffie and the voorzitter
+    (who chairs the college) follow it; a councillor sees a proposal once it is sent to the
+    council."""
+    return is_griffie_of(user, municipality) or signing_role(user, municipality) is not None
+
+
 def may_record_paper_signing(user: User, municipality: Municipality) -> bool:
     """Recording a besluit signed in ink is the griffier's act (or the plaatsvervangend
     griffier's), not a griffiemedewerker's: the one who co-signed vouches for the scan."""
@@ -199,7 +206,8 @@ def visible_proposals(user: User) -> QuerySet[Proposal]:
     if not user.is_authenticated:
         return proposals.none()
     if user.municipality_id:
-        return proposals.filter(municipality_id=user.municipality_id)
+        own = proposals.filter(municipality_id=user.municipality_id)
+        return own if sees_concepts_of(user, user.municipality) else own.exclude(state=State.CONCEPT)
     if user.regional_body_id and user.role == Role.RBOP_SECRETARIS:
         # A concept is the griffie's own draft; the RBOP follows what reaches the council.
         return proposals.filter(regional_plan__regional_body_id=user.regional_body_id).exclude(
@@ -252,8 +260,14 @@ def has_left_concept(user: User, proposal: Proposal) -> bool:
     return proposal is not None and not proposal.is_concept
 
 
+@rules.predicate
+def sees_its_concepts(user: User, proposal: Proposal) -> bool:
+    return proposal is not None and sees_concepts_of(user, proposal.municipality)
+
+
 PROPOSAL_RULES = {
-    "view": is_of_municipality | (is_secretary_of_plan_body & has_left_concept),
+    "view": (is_of_municipality & (has_left_concept | sees_its_concepts))
+    | (is_secretary_of_plan_body & has_left_concept),
     "change": is_griffie & is_concept,
     "submit": is_griffie,
     "return_to_concept": is_griffie,

@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "raadsvoorstel.views.notices.unread_notices",
+                "raadsvoorstel.views.start.waiting_work",
             ],
         },
     },
@@ -131,7 +132,7 @@ RAADSVOORSTEL_SEND_MAIL = bool(os.environ.get("EMAIL_HOST") or os.environ.get("D
 # The address the app is reached at, for links in mail.
 RAADSVOORSTEL_SITE_URL = os.environ.get("RAADSVOORSTEL_SITE_URL", "http://127.0.0.1:8000")
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "proposal_list"
+LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",

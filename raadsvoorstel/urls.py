@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import RedirectView
 
-from .views import documents, meetings, members, notices, plans, signing, votes
+from .views import documents, meetings, members, notices, plans, signing, start, votes
 from .views import proposals as views
 
 admin.site.site_header = "Raadsvoorstel"
@@ -11,13 +10,14 @@ admin.site.site_title = "Raadsvoorstel"
 admin.site.index_title = "Beheer"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="proposal_list", permanent=False)),
+    path("", start.start, name="start"),
     path("inloggen/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("voorstellen/", views.proposal_list, name="proposal_list"),
     path("voorstellen/nieuw/", views.proposal_create, name="proposal_create"),
     path("voorstellen/<int:pk>/", views.proposal_detail, name="proposal_detail"),
     path("voorstellen/<int:pk>/bewerken/", views.proposal_edit, name="proposal_edit"),
+    path("voorstellen/<int:pk>/samenvoegen/", views.proposal_merge, name="proposal_merge"),
     path("voorstellen/<int:pk>/geschiedenis/", views.proposal_history, name="proposal_history"),
     path("voorstellen/<int:pk>/stap/<slug:name>/", views.proposal_transition, name="proposal_transition"),
     path("voorstellen/<int:pk>/bijlagen/", views.attachment_add, name="attachment_add"),
@@ -45,6 +45,11 @@ urlpatterns = [
         name="meeting_correct_attendance",
     ),
     path("vergaderingen/<int:pk>/agenda/", meetings.meeting_agenda, name="meeting_agenda"),
+    path(
+        "vergaderingen/<int:pk>/agenda/publiceren/",
+        meetings.meeting_publish_agenda,
+        name="meeting_publish_agenda",
+    ),
     path("vergaderingen/<int:pk>/besluitenlijst/", meetings.besluitenlijst, name="besluitenlijst"),
     path("vergaderingen/<int:pk>/besluitenlijst.pdf", meetings.besluitenlijst_pdf, name="besluitenlijst_pdf"),
     path("vergaderingen/<int:pk>/punten/<int:item_pk>/", votes.item_detail, name="item_detail"),
@@ -88,6 +93,7 @@ urlpatterns = [
     path("voorstellen/<int:pk>/antwoord/", plans.answer_record, name="answer_record"),
     path("voorstellen/<int:pk>/antwoordbrief.pdf", plans.answer_letter, name="answer_letter"),
     path("meldingen/", notices.notice_list, name="notice_list"),
+    path("meldingen/e-mail/", notices.notice_mail_preference, name="notice_mail_preference"),
     path("plannen/", plans.plan_list, name="plan_list"),
     path("plannen/nieuw/", plans.plan_create, name="plan_create"),
     path("plannen/<slug:code>/", plans.plan_detail, name="plan_detail"),

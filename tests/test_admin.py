@@ -16,10 +16,10 @@ def admin_client(client, concept):
     return client
 
 
-def test_the_home_page_leads_to_the_proposals(client):
+def test_the_home_page_asks_a_stranger_to_log_in(client):
     response = client.get("/")
     assert response.status_code == 302
-    assert response["Location"] == reverse("proposal_list")
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_the_admin_lists_the_bloemendaal_proposal(admin_client):

@@ -178,8 +178,16 @@ def test_the_overview_pages_by_25(as_user, griffie, import_document, bloemendaal
 # --- the read view and its buttons ---
 
 
-def test_the_read_view_numbers_the_proposed_decision_as_the_council_reads_it(as_user, raadslid, concept):
-    response = as_user(raadslid).get(reverse("proposal_detail", args=[concept.pk]))
+@pytest.fixture
+def sent_to_council(concept, griffie, propose_advice) -> Proposal:
+    actions.submit_proposal(propose_advice(concept), by=griffie)
+    return Proposal.objects.get(pk=concept.pk)
+
+
+def test_the_read_view_numbers_the_proposed_decision_as_the_council_reads_it(
+    as_user, raadslid, sent_to_council
+):
+    response = as_user(raadslid).get(reverse("proposal_detail", args=[sent_to_council.pk]))
     assert response.status_code == 200
     assert "Voorgesteld besluit" in response.text
     assert '<ol class="decision__points">' in response.text
@@ -204,10 +212,15 @@ def test_the_griffie_sees_edit_and_the_transitions_of_the_state(as_user, griffie
     assert "Terug naar concept" not in response.text
 
 
-def test_a_raadslid_sees_no_buttons(as_user, raadslid, concept):
-    response = as_user(raadslid).get(reverse("proposal_detail", args=[concept.pk]))
-    assert reverse("proposal_edit", args=[concept.pk]) not in response.text
-    assert "Naar de raad sturen" not in response.text
+def test_a_raadslid_sees_no_buttons(as_user, raadslid, sent_to_council):
+    response = as_user(raadslid).get(reverse("proposal_detail", args=[sent_to_council.pk]))
+    assert response.status_code == 200
+    assert "Terug naar concept" not in response.text and "Intrekken" not in response.text
+
+
+def test_a_raadslid_does_not_see_a_concept(as_user, raadslid, concept):
+    """A concept is the griffie's and the college's draft until it goes to the council."""
+    assert as_user(raadslid).get(reverse("proposal_detail", args=[concept.pk])).status_code == 404
 
 
 def test_another_municipalitys_proposal_does_not_exist_for_a_user(as_user, make_user, concept):
@@ -237,14 +250,16 @@ def test_a_failed_condition_is_explained_in_dutch(as_user, griffie, concept):
 
 def test_withdrawing_without_a_reason_is_refused(as_user, griffie, concept):
     response = as_user(griffie).post(
-        reverse("proposal_transition", args=[concept.pk, "withdraw"]), {"reason": " "}, follow=True
+        reverse("proposal_transition", args=[concept.pk, "withdraw"]),
+        {"reason": " ", "confirmed": "on"},
+        follow=True,
     )
     assert "Geef een reden op." in response.text
     assert Proposal.objects.get(pk=concept.pk).state == State.CONCEPT
 
 
-def test_a_raadslid_cannot_submit_by_posting(as_user, raadslid, concept):
-    response = as_user(raadslid).post(reverse("proposal_transition", args=[concept.pk, "submit"]))
+def test_a_voorzitter_cannot_submit_by_posting(as_user, voorzitter, concept):
+    response = as_user(voorzitter).post(reverse("proposal_transition", args=[concept.pk, "submit"]))
     assert response.status_code == 403
     assert Proposal.objects.get(pk=concept.pk).state == State.CONCEPT
 
@@ -360,7 +375,7 @@ def test_a_stale_edit_gets_the_conflict_page_with_the_users_own_input(as_user, g
     response = as_user(griffie).post(reverse("proposal_edit", args=[concept.pk]), stale)
 
     assert response.status_code == 409
-    assert "Iemand anders heeft intussen opgeslagen" in response.text
+    assert "Griffier Test heeft dit voorstel intussen opgeslagen" in response.text
     assert 'value="Mijn onderwerp"' in response.text  # their input, still in the form
     assert re.search(r"<del>(?:(?!</del>).)*Hun", response.text, re.S)  # beside what was saved meanwhile
     assert 'name="version" value="2"' in response.text  # saving again now replaces theirs knowingly
@@ -431,8 +446,8 @@ def test_an_invalid_upload_is_refused_and_nothing_is_stored(
     assert not any(tmp_path.rglob("*.pdf"))
 
 
-def test_a_raadslid_cannot_upload(as_user, raadslid, concept):
-    response = as_user(raadslid).post(
+def test_a_voorzitter_cannot_upload(as_user, voorzitter, concept):
+    response = as_user(voorzitter).post(
         reverse("attachment_add", args=[concept.pk]), {"title": "X", "file": upload("x.pdf", MINIMAL_PDF)}
     )
     assert response.status_code == 403

@@ -20,13 +20,14 @@ from .meetings import (
     correct_attendance,
     open_meeting,
     postpone_item,
+    publish_agenda,
     put_on_agenda,
     record_presence,
     schedule_meeting,
     set_attendance,
 )
 from .members import add_member, import_members, update_member
-from .notices import mark_notices_read, notify
+from .notices import mark_notices_read, notify, set_mail_preference
 from .proposals import (
     USER_TRANSITIONS,
     EditConflict,
@@ -51,6 +52,7 @@ from .regional import (
     bundle_failed,
     create_plan,
     record_answer,
+    remind_answers_due,
     request_bundle,
     send_plan,
     store_bundle_part,
@@ -98,11 +100,14 @@ __all__ = [
     "load_reference_data",
     "mark_notices_read",
     "notify",
+    "set_mail_preference",
     "open_meeting",
     "PlanFields",
     "postpone_item",
+    "publish_agenda",
     "put_on_agenda",
     "record_answer",
+    "remind_answers_due",
     "record_decision",
     "record_presence",
     "remove_attachment",

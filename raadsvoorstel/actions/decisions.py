@@ -38,6 +38,7 @@ from ..models import (
 )
 from ..text import plain
 from .base import acting_on, record, run_transition
+from .notices import griffie_of, notify, signers_of
 
 __all__ = [
     "archive_signed_decision",
@@ -65,6 +66,13 @@ def record_decision(proposal: Proposal, decision: DecisionDocument, *, by: User,
             raise PermissionDenied(_("U hebt niet de rol die het besluit van de raad mag vastleggen."))
         stored = store_decision(proposal, decision, meeting=meeting)
         run_transition(proposal, name, by=by, payload={"record_sha256": audit.record_digest(proposal)})
+        if proposal.awaits_signatures:
+            notify(
+                signers_of(proposal.municipality),
+                _("Raadsbesluit %(number)s, “%(subject)s”, wacht op uw handtekening.")
+                % {"number": proposal.number, "subject": proposal.subject},
+                proposal.get_absolute_url(),
+            )
     return stored
 
 
@@ -311,5 +319,11 @@ def archive_signed_decision(proposal: Proposal) -> ArchivedDecision:
             proposal,
             {"sha256": digest, "size": len(document), "sealed": sealed, "file": archived.file.name},
             by=None,
+        )
+        notify(
+            [*griffie_of(proposal.municipality_id), *signers_of(proposal.municipality)],
+            _("Raadsbesluit %(number)s, “%(subject)s”, is ondertekend en gearchiveerd.")
+            % {"number": proposal.number, "subject": proposal.subject},
+            proposal.get_absolute_url(),
         )
     return archived

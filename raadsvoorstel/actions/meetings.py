@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import gemeentewet, permissions
@@ -35,6 +36,7 @@ from ..models import (
 )
 from ..text import plain
 from .base import record
+from .notices import council_of, notify
 
 __all__ = [
     "close_meeting",
@@ -152,6 +154,36 @@ def put_on_agenda(meeting: Meeting, proposal: Proposal, *, by: User) -> AgendaIt
             raise WorkflowError(_("Dit voorstel staat al op de agenda van deze vergadering.")) from None
         record("put_on_agenda", meeting, {"proposal": proposal.key, "position": position}, by=by)
         return item
+
+
+def publish_agenda(meeting: Meeting, *, by: User) -> None:
+    """Send the agenda to the council: its members and the voorzitter are told. Published
+    again after a change, it tells them the agenda was brought up to date."""
+    _require_griffie(by, meeting)
+    with transaction.atomic():
+        meeting = locked(meeting)
+        if meeting.is_closed:
+            raise WorkflowError(_("Deze vergadering is al gesloten."))
+        items = list(meeting.agenda_items.select_related("proposal").order_by("position"))
+        if not items:
+            raise WorkflowError(
+                _("Zet eerst een voorstel op de agenda; een lege agenda wordt niet gepubliceerd.")
+            )
+        again = meeting.agenda_published_at is not None
+        meeting.agenda_published_at = timezone.now()
+        meeting.save(update_fields=["agenda_published_at"])
+        record("publish_agenda", meeting, {"items": [item.proposal.key for item in items]}, by=by)
+        text = (
+            _("De agenda van de raadsvergadering van %(date)s is bijgewerkt.")
+            if again
+            else _("De agenda van de raadsvergadering van %(date)s is gepubliceerd.")
+        )
+        notify(
+            council_of(meeting.municipality_id),
+            text % {"date": date_format(timezone.localtime(meeting.starts_at), "j F Y")},
+            meeting.get_absolute_url(),
+            actor=by,
+        )
 
 
 def postpone_item(item: AgendaItem, to: Meeting, *, by: User) -> AgendaItem:

@@ -39,6 +39,7 @@ from ..models import (
 from ..text import KEEP_PLAN, ProposalText, plain
 from .base import acting_on, keep_revision, record, run_transition, stale_copy
 from .decisions import enqueue_archive, store_decision
+from .notices import council_of, notify
 
 __all__ = [
     "EditConflict",
@@ -66,6 +67,13 @@ def submit_proposal(proposal: Proposal, *, by: User, reason: str = "") -> None:
     """Put a concept before the council (griffie); its text is frozen from then on."""
     with acting_on(proposal):
         run_transition(proposal, "submit", by=by, reason=reason)
+        notify(
+            council_of(proposal.municipality_id),
+            _("Voorstel %(number)s, “%(subject)s”, is naar de raad gestuurd.")
+            % {"number": proposal.number, "subject": proposal.subject},
+            proposal.get_absolute_url(),
+            actor=by,
+        )
 
 
 def return_proposal_to_concept(proposal: Proposal, *, by: User, reason: str = "") -> None:
@@ -95,6 +103,8 @@ class UserTransition:
     label: str
     run: Callable[..., None]
     reason_label: str = ""  # set where the transition asks for a reason
+    # Set where the step cannot be undone: it gets a page of its own that asks this first.
+    confirm: str = ""
 
 
 USER_TRANSITIONS = {
@@ -112,6 +122,10 @@ USER_TRANSITIONS = {
             _lazy("Intrekken"),
             withdraw_proposal,
             reason_label=_lazy("Waarom wordt het voorstel ingetrokken?"),
+            confirm=_lazy(
+                "Een ingetrokken voorstel komt niet meer bij de raad en kan niet terug naar concept. "
+                "Weet u zeker dat u het intrekt?"
+            ),
         ),
     ]
 }

@@ -45,11 +45,12 @@ from ..models import (
 )
 from ..text import ProposalText, plain
 from .base import record, run_transition
-from .notices import notify
+from .notices import griffie_of, notify
 from .proposals import _text_payload, _write_text
 
 __all__ = [
     "PlanFields",
+    "remind_answers_due",
     "adopt_plan",
     "assemble_bundle",
     "bundle_councils",
@@ -101,11 +102,6 @@ def _locked(plan: RegionalPlan, version: int | None = None) -> RegionalPlan:
             % {"version": stored.version, "state": stored.get_state_display()}
         )
     return stored
-
-
-def _griffies(municipality_ids) -> list[User]:
-    """Those who keep a council's records: its griffiemedewerkers and griffier."""
-    return list(User.objects.filter(municipality_id__in=municipality_ids, role__in=permissions.GRIFFIE_ROLES))
 
 
 def _move(plan: RegionalPlan, transition: str) -> None:
@@ -202,7 +198,7 @@ def _tell_members(plan: RegionalPlan, text: str) -> None:
     for municipality_id in members:
         proposal_pk = answering.get(municipality_id)
         url = reverse("proposal_detail", args=[proposal_pk]) if proposal_pk else plan.get_absolute_url()
-        notify(_griffies([municipality_id]), text, url)
+        notify(griffie_of(municipality_id), text, url)
 
 
 def _write_fields(plan: RegionalPlan, fields: PlanFields) -> None:
@@ -271,7 +267,7 @@ def send_plan(plan: RegionalPlan, *, version: int, by: User) -> list[Proposal]:
         deadline = plan.answer_deadline.strftime("%d-%m-%Y")
         for proposal in made:
             notify(
-                _griffies([proposal.municipality_id]),
+                griffie_of(proposal.municipality_id),
                 _(
                     "%(body)s heeft %(plan)s verstuurd; uw raadsvoorstel staat klaar "
                     "(antwoord uiterlijk %(date)s)."
@@ -505,7 +501,7 @@ def adopt_plan(
         for municipality_id in members:
             proposal_pk = members_proposals.get(municipality_id)
             notify(
-                _griffies([municipality_id]),
+                griffie_of(municipality_id),
                 _("%(body)s heeft %(plan)s vastgesteld op %(date)s.")
                 % {
                     "body": plan.regional_body.name,
@@ -667,3 +663,40 @@ def bundle_failed(bundle_id: int, error: str) -> None:
     PlanBundle.objects.filter(pk=bundle_id).exclude(status=BundleStatus.DONE).update(
         status=BundleStatus.FAILED, error=error[:2000]
     )
+
+
+# --- Reminders ---
+
+REMINDER_DAYS = 7
+
+
+def remind_answers_due(today: datetime.date | None = None) -> int:
+    """Tell the griffie of every member council that has not yet answered a plan whose
+    deadline falls within REMINDER_DAYS. Safe to run every day: each griffie is reminded
+    once per plan. Returns the number of notices given."""
+    today = today or timezone.localdate()
+    given = 0
+    plans = RegionalPlan.objects.filter(
+        state=PlanState.CONSULTATION,
+        answer_deadline__gte=today,
+        answer_deadline__lte=today + datetime.timedelta(days=REMINDER_DAYS),
+    ).select_related("regional_body")
+    for plan in plans:
+        answered = set(plan.answers.values_list("municipality_id", flat=True))
+        answering = dict(plan.proposals.exclude(state=State.WITHDRAWN).values_list("municipality_id", "pk"))
+        for municipality_id in plan.regional_body.municipalities.values_list("pk", flat=True):
+            if municipality_id in answered:
+                continue
+            proposal_pk = answering.get(municipality_id)
+            url = reverse("proposal_detail", args=[proposal_pk]) if proposal_pk else plan.get_absolute_url()
+            with transaction.atomic():
+                given += len(
+                    notify(
+                        griffie_of(municipality_id),
+                        _("Het antwoord op %(plan)s moet uiterlijk %(date)s verstuurd zijn.")
+                        % {"plan": plan.title, "date": plan.answer_deadline.strftime("%d-%m-%Y")},
+                        url,
+                        key=f"answer-due/{plan.pk}/{municipality_id}",
+                    )
+                )
+    return given

@@ -14,6 +14,7 @@ import secrets
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,7 @@ from ..text import plain
 from .base import keep_revision, record
 from .decisions import record_decision
 from .meetings import locked, seated_count
+from .notices import notify
 
 __all__ = [
     "adopted_amendments",
@@ -272,6 +274,14 @@ def start_vote(
         )
         if mode == VoteMode.HAMERSTUK:
             _conclude(vote, Outcome.ADOPTED, by=by)
+        elif mode == VoteMode.HOOFDELIJK:
+            # Each member called votes for themself, from their own page.
+            notify(
+                User.objects.filter(council_member__in=voters),
+                _("Hoofdelijke stemming geopend: %(subject)s. Breng uw stem uit.")
+                % {"subject": vote.subject_title},
+                reverse("my_votes"),
+            )
         return vote
 
 

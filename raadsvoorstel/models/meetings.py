@@ -100,6 +100,8 @@ class Meeting(models.Model):
         related_name="reconvened_as",
     )
     convened_at = models.DateTimeField(_("opgeroepen op"), null=True, blank=True)
+    # When the griffie published the agenda to the council; the members are notified then.
+    agenda_published_at = models.DateTimeField(_("agenda gepubliceerd op"), null=True, blank=True)
     opened_at = models.DateTimeField(_("geopend om"), null=True, blank=True)
     closed_at = models.DateTimeField(_("gesloten om"), null=True, blank=True)
 

@@ -16,12 +16,19 @@ class Notice(models.Model):
     url = models.CharField(_("pagina"), max_length=300)
     created_at = models.DateTimeField(_("gemaakt"), auto_now_add=True)
     read_at = models.DateTimeField(_("gelezen"), null=True, blank=True)
+    # A notice that may be due more than once (a reminder run daily) is given once per key.
+    key = models.CharField(_("sleutel"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("melding")
         verbose_name_plural = _("meldingen")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "read_at"], name="notice_unread_per_user")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~models.Q(key=""), name="notice_once_per_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text

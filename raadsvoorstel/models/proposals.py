@@ -244,6 +244,8 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+    # Notices always appear in the app; this is whether they also come by mail.
+    mail_notices = models.BooleanField(_("meldingen ook per e-mail"), default=True)
 
     class Meta:
         verbose_name = _("gebruiker")

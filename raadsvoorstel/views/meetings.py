@@ -175,6 +175,18 @@ def meeting_agenda(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("meeting_detail", pk=meeting.pk)
 
 
+@login_required
+@require_POST
+def meeting_publish_agenda(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    run_action(
+        request,
+        lambda: actions.publish_agenda(meeting, by=request.user),
+        _("De agenda is gepubliceerd; de raadsleden hebben een melding gekregen."),
+    )
+    return redirect("meeting_detail", pk=meeting.pk)
+
+
 # --- The besluitenlijst ---
 
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_a_griffie_member_logs_in_through_the_login_page(concept, griffie, live_url, logged_in_page):
     page = logged_in_page(griffie)
-    expect(page).to_have_url(live_url + "/voorstellen/")
+    expect(page).to_have_url(live_url + "/")
     expect(page.get_by_role("main")).to_contain_text("2023000853")
 
 
