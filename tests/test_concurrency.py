@@ -102,7 +102,7 @@ def test_twenty_conflicting_steps_at_once_have_one_winner_and_no_errors(griffie_
         (
             browser,
             f"/voorstellen/{concept.pk}/stap/{'submit' if number % 2 else 'withdraw'}/",
-            {"csrfmiddlewaretoken": browser.token, "version": version, "reason": "dubbel"},
+            {"csrfmiddlewaretoken": browser.token, "version": version, "reason": "dubbel", "confirmed": "on"},
         )
         for number, browser in enumerate(griffie_browsers)
     ]
