@@ -68,29 +68,30 @@ def url_fetcher():
 
 def besluit_html(proposal: Proposal) -> str:
     """The raadsbesluit in the municipality's own wording; CONCEPT until both have signed."""
+    return render_to_string("pdf/besluit.html", besluit_context(proposal))
+
+
+def besluit_context(proposal: Proposal) -> dict:
+    """What the raadsbesluit's words are made of. The PDF and the public page both render
+    `includes/raadsbesluit.html` from it, so the two never say different things."""
     decision = getattr(proposal, "decision", None)
     signatures = {s.role: s for s in decision.signatures.all()} if decision else {}
     points = list(proposal.decision_points.all())
-    return render_to_string(
-        "pdf/besluit.html",
-        {
-            "proposal": proposal,
-            "municipality": proposal.municipality,
-            "decision": decision,
-            "points": points,
-            "amended_by": [a for a in decision.amendments.all() if a.result == "aangenomen"]
-            if decision
-            else [],
-            "advice_to_print": _advice_to_print(decision, points),
-            "voorzitter": signatures.get("voorzitter"),
-            "griffier": signatures.get("griffier"),
-            # Before signing, the names of those who are to sign, where configured.
-            "voorzitter_name": _signatory(signatures.get("voorzitter"), proposal.municipality.voorzitter),
-            "griffier_name": _signatory(signatures.get("griffier"), proposal.municipality.griffier),
-            "is_concept": not proposal.is_final,
-            "title": _("Raadsbesluit %(number)s") % {"number": proposal.number},
-        },
-    )
+    return {
+        "proposal": proposal,
+        "municipality": proposal.municipality,
+        "decision": decision,
+        "points": points,
+        "amended_by": [a for a in decision.amendments.all() if a.result == "aangenomen"] if decision else [],
+        "advice_to_print": _advice_to_print(decision, points),
+        "voorzitter": signatures.get("voorzitter"),
+        "griffier": signatures.get("griffier"),
+        # Before signing, the names of those who are to sign, where configured.
+        "voorzitter_name": _signatory(signatures.get("voorzitter"), proposal.municipality.voorzitter),
+        "griffier_name": _signatory(signatures.get("griffier"), proposal.municipality.griffier),
+        "is_concept": not proposal.is_final,
+        "title": _("Raadsbesluit %(number)s") % {"number": proposal.number},
+    }
 
 
 def _advice_to_print(decision, points) -> str:

@@ -17,6 +17,7 @@ import rules
 from django.db.models import QuerySet
 
 from .models import (
+    ApiToken,
     CouncilMember,
     Meeting,
     Municipality,
@@ -216,11 +217,6 @@ def visible_proposals(user: User) -> QuerySet[Proposal]:
     return proposals.none()
 
 
-def may_read_publicly(proposal: Proposal) -> bool:
-    """Anyone, logged in or not, may read it and its raadsbesluit."""
-    return proposal.is_public
-
-
 @rules.predicate
 def is_griffie(user: User, proposal: Proposal) -> bool:
     """Griffie staff, and the griffier, of the proposal's municipality."""
@@ -299,6 +295,88 @@ def may_change(user: User, proposal: Proposal) -> bool:
 def may_sign(user: User, proposal: Proposal) -> bool:
     """Sign it digitally, for themself, as voorzitter or griffier (or their substitute)."""
     return rules.test_rule("proposal.sign", user, proposal)
+
+
+# --- The public ---
+#
+# Council decisions are public (Gemeentewet art. 23; the Wet open overheid asks for active
+# publication): a signed raadsbesluit taken in a public meeting is anyone's to read, with
+# its vote and amendments. Never a concept, a proposal still before the council, a
+# withdrawn or rejected one (no raadsbesluit is signed), nor the besluit of a besloten
+# vergadering (art. 23 lid 2): to the public those do not exist, whatever the URL.
+
+# A plan is public once it is sent to the councils: their agendas carry it from then on.
+PUBLIC_PLAN_STATES = (PlanState.CONSULTATION, PlanState.ADOPTED)
+
+
+def public_decisions() -> QuerySet[Proposal]:
+    """Every raadsbesluit anyone may read: the rule of `may_read_publicly`, as a query; a
+    test keeps them equal. The states and the meeting are named once, on the model
+    (`Proposal.objects.public()`), so that every reader of public data asks the same."""
+    return Proposal.objects.public()
+
+
+def may_read_publicly(proposal: Proposal) -> bool:
+    """Anyone, logged in or not, may read it and its raadsbesluit."""
+    return proposal.is_public
+
+
+def public_plans() -> QuerySet[RegionalPlan]:
+    """The regional plans anyone may read: the rule of `may_read_plan_publicly`, as a query.
+    A concept is the secretaris's draft; a withdrawn plan is no longer on any agenda."""
+    return RegionalPlan.objects.filter(state__in=PUBLIC_PLAN_STATES)
+
+
+def may_read_plan_publicly(plan: RegionalPlan) -> bool:
+    return plan.state in PUBLIC_PLAN_STATES
+
+
+# --- The API ---
+
+
+def readable_proposals(user: User) -> QuerySet[Proposal]:
+    """What `user` may read in full, through the API or find by searching: the public
+    decisions for anyone, and for a logged-in or token user also what their own pages show
+    (`visible_proposals`). Anything else does not exist for them: the same 404 as a number
+    never used."""
+    public = Proposal.objects.public()
+    if not user.is_authenticated:
+        return public
+    return visible_proposals(user) | public
+
+
+def may_take_step(user: User, proposal: Proposal, name: str) -> bool:
+    """Whether `user`'s role may take the workflow step `name` on this proposal at all,
+    whatever its state now (the state and the step's conditions are the action's to check)."""
+    return rules.test_rule(f"proposal.{name}", user, proposal)
+
+
+def may_hold_api_token(user: User) -> bool:
+    """API tokens are the griffie's: the document systems that send concepts in and follow
+    the workflow act for the griffie that keeps the council's records."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.municipality is not None
+        and is_griffie_of(user, user.municipality)
+    )
+
+
+def visible_tokens(user: User) -> QuerySet[ApiToken]:
+    """The tokens of the griffie of the user's own municipality: a colleague can revoke the
+    token of someone who left. Nobody else sees any."""
+    if not may_hold_api_token(user):
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user__municipality_id=user.municipality_id, user__role__in=GRIFFIE_ROLES)
+
+
+def may_revoke_token(user: User, token: ApiToken) -> bool:
+    """The same rule as `visible_tokens`, for one token."""
+    return (
+        may_hold_api_token(user)
+        and token.user.role in GRIFFIE_ROLES
+        and token.user.municipality_id == user.municipality_id
+    )
 
 
 # --- The admin ---

@@ -64,11 +64,17 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # The sitemap of the public pages (sitemaps.py); its template comes from the app.
+    "django.contrib.sitemaps",
+    # Full-text search (search.py) on PostgreSQL; harmless on SQLite, which does without.
+    "django.contrib.postgres",
     "django_fsm_log",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks_db",
     "django_htmx",
+    # The API (api.py); listed so that its docs page serves Swagger UI from our own static files.
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from .views import documents, meetings, members, notices, plans, signing, start, votes
+from .api import api
+from .feeds import MunicipalityDecisionsFeed
+from .sitemaps import SITEMAPS
+from .views import documents, meetings, members, notices, plans, public, search, signing, start, tokens, votes
 from .views import proposals as views
 
 admin.site.site_header = "Raadsvoorstel"
@@ -11,6 +15,7 @@ admin.site.index_title = "Beheer"
 
 urlpatterns = [
     path("", start.start, name="start"),
+    path("zoeken/", search.search_page, name="search"),
     path("inloggen/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("voorstellen/", views.proposal_list, name="proposal_list"),
@@ -94,6 +99,9 @@ urlpatterns = [
     path("voorstellen/<int:pk>/antwoordbrief.pdf", plans.answer_letter, name="answer_letter"),
     path("meldingen/", notices.notice_list, name="notice_list"),
     path("meldingen/e-mail/", notices.notice_mail_preference, name="notice_mail_preference"),
+    path("api-sleutels/", tokens.token_list, name="token_list"),
+    path("api-sleutels/<int:pk>/intrekken/", tokens.token_revoke, name="token_revoke"),
+    path("api/v1/", api.urls),
     path("plannen/", plans.plan_list, name="plan_list"),
     path("plannen/nieuw/", plans.plan_create, name="plan_create"),
     path("plannen/<slug:code>/", plans.plan_detail, name="plan_detail"),
@@ -108,5 +116,20 @@ urlpatterns = [
     path("plannen/<slug:code>/bundel/<int:pk>/", plans.bundle_progress, name="bundle_progress"),
     path("plannen/<slug:code>/bundel/<int:pk>.pdf", plans.bundle_pdf, name="bundle_pdf"),
     path("controle/", documents.archive_check, name="archive_check"),
+    # The public side: no login. A number may contain "/" (2012/0815), hence <path:number>;
+    # the feed and the PDF end without a slash, so they never read as a number.
+    path("gemeenten/", public.municipality_list, name="public_municipalities"),
+    path("gemeenten/<str:code>/besluiten/", public.decision_list, name="public_decisions"),
+    path("gemeenten/<str:code>/besluiten.atom", MunicipalityDecisionsFeed(), name="public_decisions_feed"),
+    path(
+        "gemeenten/<str:code>/besluiten/<path:number>/raadsbesluit.pdf",
+        documents.public_raadsbesluit_pdf,
+        name="public_raadsbesluit_pdf",
+    ),
+    path("gemeenten/<str:code>/besluiten/<path:number>/", public.decision_detail, name="public_decision"),
+    path("plannen/<slug:code>/openbaar/", public.plan_detail, name="public_plan"),
+    path("plannen/<slug:code>/openbaar/plan.pdf", public.plan_document, name="public_plan_document"),
+    path("plannen/<slug:code>/openbaar/vastgesteld.pdf", public.adopted_document, name="public_adopted"),
+    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]

@@ -59,6 +59,7 @@ from .regional import (
     update_plan,
     withdraw_plan,
 )
+from .tokens import create_token, revoke_token, use_token
 from .votes import (
     adopted_amendments,
     cast_ballot,
@@ -89,6 +90,7 @@ __all__ = [
     "correct_ballot",
     "create_plan",
     "create_proposal",
+    "create_token",
     "current_points",
     "decided_advice",
     "delete_reference",
@@ -114,6 +116,7 @@ __all__ = [
     "request_bundle",
     "restore_archive",
     "return_proposal_to_concept",
+    "revoke_token",
     "save_reference",
     "schedule_meeting",
     "send_plan",
@@ -130,6 +133,7 @@ __all__ = [
     "update_member",
     "update_plan",
     "update_proposal",
+    "use_token",
     "USER_TRANSITIONS",
     "UserTransition",
     "withdraw_plan",

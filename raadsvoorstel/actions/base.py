@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 from django_fsm_log.helpers import FSMLogDescriptor
 
-from .. import audit, text
+from .. import audit, search, text
 from ..models import AuditEntry, Proposal, Revision, StaleCopy, State, User, WorkflowError
 
 __all__ = ["acting_on", "record", "keep_revision", "run_transition", "check_transition", "stale_copy"]
@@ -108,7 +108,9 @@ def record(action: str, subject, payload: dict, *, by: User | None) -> AuditEntr
 
 
 def keep_revision(proposal: Proposal, *, by: User | None) -> Revision:
-    """The whole text as it now stands, for the history's word diff."""
+    """The whole text as it now stands, for the history's word diff; the search index reads
+    the same text, so it is brought up to date here too."""
+    search.index(proposal)
     return Revision.objects.create(
         proposal=proposal, version=proposal.version, saved_by=by, text=text.text_of(proposal)
     )

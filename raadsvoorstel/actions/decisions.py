@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .. import audit, files, permissions
+from .. import audit, files, permissions, search
 from ..interchange import DecisionDocument, SignatureDocument
 from ..models import (
     Amendment,
@@ -112,6 +112,7 @@ def store_decision(proposal: Proposal, document: DecisionDocument, *, meeting=No
             for change in amendment.changes
         )
     _store_signatures(decision, document.signatures)
+    search.index(proposal)  # the advice's wensen en bedenkingen are searched too
     return decision
 
 

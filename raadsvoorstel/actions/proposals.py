@@ -300,13 +300,16 @@ def _delete_files_on_commit(attachments) -> None:
 # --- Import ---
 
 
-def import_proposals(documents: list[ProposalDocument], *, replace: bool = False) -> list[Proposal]:
+def import_proposals(
+    documents: list[ProposalDocument], *, replace: bool = False, by: User | None = None
+) -> list[Proposal]:
     """Store checked documents (see interchange.parse_documents), all or none.
 
     With `replace`, a stored concept with the same number takes the document's text in
     place: a new version with its revision, so its history stays. A document past `concept`
     is stored with its recorded state directly: its history happened elsewhere, and no
-    transition is logged for it here; a signed one is archived in the background.
+    transition is logged for it here; a signed one is archived in the background. `by` is
+    who sent them in (the API's token user); a command imports as the system.
     """
     with transaction.atomic():
         stored = []
@@ -320,7 +323,7 @@ def import_proposals(documents: list[ProposalDocument], *, replace: bool = False
             )
             if existing is not None and existing.state != State.CONCEPT:
                 raise stale_copy(existing.state, existing.version)
-            stored.append(store_document(document, into=existing))
+            stored.append(store_document(document, into=existing, by=by))
     return stored
 
 
@@ -334,7 +337,11 @@ class RestoredFiles:
 
 
 def store_document(
-    document: ProposalDocument, *, into: Proposal | None, restored: RestoredFiles | None = None
+    document: ProposalDocument,
+    *,
+    into: Proposal | None,
+    restored: RestoredFiles | None = None,
+    by: User | None = None,
 ) -> Proposal:
     """Write one checked document as a proposal (a new one, or over the concept `into`), in
     its recorded state. With `restored`, its files come back as exported, and its archive is
@@ -355,7 +362,7 @@ def store_document(
         _delete_files_on_commit(proposal.attachments.exclude(file=""))
         proposal.attachments.all().delete()
     proposal.regional_plan = document.regional_plan
-    revision = _write_text(proposal, text, by=None)
+    revision = _write_text(proposal, text, by=by)
     for position, attachment in enumerate(document.attachments, start=1):
         stored = Attachment(
             proposal=proposal,
@@ -380,7 +387,7 @@ def store_document(
     payload = _text_payload(proposal, revision.text) | {"state": proposal.state, "replaced": into is not None}
     if document.decision is not None:
         payload["record_sha256"] = audit.record_digest(proposal)
-    record("import_proposal", proposal, payload, by=None)
+    record("import_proposal", proposal, payload, by=by)
     if proposal.is_final and restored is None:
         enqueue_archive(proposal)
     return proposal

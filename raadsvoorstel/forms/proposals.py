@@ -20,13 +20,14 @@ __all__ = [
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.forms.utils import ErrorDict
 from django.http import QueryDict
+from django.utils.choices import BaseChoiceIterator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .. import history
+from .. import history, search
 from ..models import Advice, PlanState, Proposal, Proposer, RegionalPlan, State, Theme
 from ..text import KEEP_PLAN, ProposalText
 
@@ -456,6 +457,44 @@ class AttachmentForm(forms.Form):
         return upload
 
 
+def with_theme(theme: Theme) -> Exists:
+    """Tagged with `theme` or one of its sub-themes: a semi-join, so no row comes twice and
+    no DISTINCT has to sort the whole list."""
+    links = Proposal.themes.through.objects.filter(proposal=OuterRef("pk"))
+    return Exists(links.filter(Q(theme=theme) | Q(theme__parent=theme)))
+
+
+class ThemeFilterField(forms.ModelChoiceField):
+    """One theme to filter by, offered as a tree: each main theme in (position, name) order,
+    followed by its sub-themes in theirs, indented. Filtering by a main theme includes its
+    sub-themes (`with_theme`)."""
+
+    # A sub-theme's option is indented by an em space, which browsers keep in an option.
+    SUB_THEME_INDENT = "\u2003"
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Theme.objects.all(), required=False, empty_label=_("Alle"), **kwargs)
+
+    def _get_choices(self):
+        # Lazy, as Django's own model choices are: the form class is built before any database.
+        return ThemeTree(self)
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+
+class ThemeTree(BaseChoiceIterator):
+    def __init__(self, field: ThemeFilterField):
+        self.field = field
+
+    def __iter__(self):
+        yield ("", self.field.empty_label)
+        themes = list(Theme.objects.order_by("position", "name"))
+        for main in (t for t in themes if t.parent_id is None):
+            yield (main.pk, main.name)
+            for sub in (t for t in themes if t.parent_id == main.pk):
+                yield (sub.pk, self.field.SUB_THEME_INDENT + sub.name)
+
+
 class ProposalFilterForm(forms.Form):
     SORTS = [
         ("-date", _("Nieuwste eerst")),
@@ -466,43 +505,19 @@ class ProposalFilterForm(forms.Form):
     ]
     q = forms.CharField(label=_("Zoek op onderwerp of nummer"), required=False)
     state = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Alle"))] + State.choices)
-    theme = forms.ModelChoiceField(
-        label=_("Thema"),
-        required=False,
-        empty_label=_("Alle"),
-        queryset=Theme.objects.all(),
-    )
+    theme = ThemeFilterField(label=_("Thema"))
     sort = forms.ChoiceField(label=_("Sorteer"), required=False, choices=SORTS)
-
-    # A sub-theme's option is indented by an em space, which browsers keep in an option.
-    SUB_THEME_INDENT = "\u2003"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        theme = self.fields["theme"]
-        theme.choices = [("", theme.empty_label), *self.theme_tree()]
-
-    @classmethod
-    def theme_tree(cls) -> list[tuple[int, str]]:
-        """The themes as a tree: each main theme in (position, name) order, followed by its
-        sub-themes in theirs, indented."""
-        themes = list(Theme.objects.order_by("position", "name"))
-        choices = []
-        for main in (t for t in themes if t.parent_id is None):
-            choices.append((main.pk, main.name))
-            choices += [(t.pk, cls.SUB_THEME_INDENT + t.name) for t in themes if t.parent_id == main.pk]
-        return choices
 
     def filter(self, proposals):
         if not self.is_valid():
             return proposals
         data = self.cleaned_data
-        if data["q"]:
-            proposals = proposals.filter(Q(subject__icontains=data["q"]) | Q(number__icontains=data["q"]))
         if data["state"]:
             proposals = proposals.filter(state=data["state"])
         if data["theme"]:
-            # A theme includes its sub-themes.
-            theme = data["theme"]
-            proposals = proposals.filter(Q(themes=theme) | Q(themes__parent=theme)).distinct()
+            proposals = proposals.filter(with_theme(data["theme"]))
+        if data["q"]:
+            # Full text (search.py), best match first unless the user chose an order.
+            proposals = search.matching(proposals, data["q"])
+            return proposals.order_by(data["sort"], "number") if data["sort"] else proposals
         return proposals.order_by(data["sort"] or "-date", "number")

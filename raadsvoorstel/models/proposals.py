@@ -342,7 +342,7 @@ class State(models.TextChoices):
 DECIDED_STATES = (State.ADVISED, State.SIGNED, State.RBOP_ADOPTED)
 # Signed: from here nothing of the decision changes, and the database refuses it.
 FINAL_STATES = (State.SIGNED, State.RBOP_ADOPTED)
-# What anyone may read without logging in.
+# What anyone may read without logging in, where the meeting was public (`public()`).
 PUBLIC_STATES = FINAL_STATES
 
 
@@ -455,8 +455,9 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(state=State.COUNCIL_ADVICE)
 
     def public(self) -> ProposalQuerySet:
-        """What anyone may read, logged in or not."""
-        return self.filter(state__in=PUBLIC_STATES)
+        """What anyone may read, logged in or not: signed, and decided in a public meeting. A
+        besluit of a besloten vergadering (Gemeentewet art. 23 lid 2) stays the council's."""
+        return self.filter(state__in=PUBLIC_STATES, decision__meeting_public=True)
 
     def by_key(self, key: str) -> Proposal | None:
         """The proposal named `GM0377/2023000853`, as the audit log names it."""
@@ -568,6 +569,11 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
             ),
         ]
         permissions = [("view_all_proposals", _("Kan alle raadsvoorstellen zien"))]
+        # The overview's pages, per municipality, newest first, with or without a state.
+        indexes = [
+            models.Index(fields=["municipality", "-date", "number"], name="proposal_overview"),
+            models.Index(fields=["municipality", "state", "-date", "number"], name="proposal_overview_state"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
@@ -579,6 +585,11 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("proposal_detail", kwargs={"pk": self.pk})
+
+    def get_public_url(self) -> str:
+        """The raadsbesluit's public page, by municipality and number: the canonical address
+        that feeds, the sitemap and the PDF's Link header name (meaningful only if public)."""
+        return reverse("public_decision", kwargs={"code": self.municipality.code, "number": self.number})
 
     def delete(self, *args, **kwargs):
         # Its history and the audit log keep naming it: a proposal is withdrawn, never deleted.
@@ -636,7 +647,11 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.state in PUBLIC_STATES
+        """The rule of `ProposalQuerySet.public`, for one proposal."""
+        if self.state not in PUBLIC_STATES:
+            return False
+        decision = getattr(self, "decision", None)
+        return decision is not None and decision.meeting_public
 
     def _refuse_change_to_frozen_text(self) -> None:
         stored = Proposal.objects.filter(pk=self.pk).values("state", *FROZEN_FIELDS).first()

@@ -154,6 +154,10 @@ class RegionalPlan(ConcurrentTransitionMixin, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("plan_detail", kwargs={"code": self.code})
 
+    def get_public_url(self) -> str:
+        """The plan's public page (meaningful only once it is public: `permissions`)."""
+        return reverse("public_plan", kwargs={"code": self.code})
+
     @property
     def key(self) -> str:
         return self.code

@@ -26,30 +26,48 @@ ARCHIVING_RETRY_SECONDS = 30
 
 
 def raadsbesluit_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """Public once signed (from the archive, unchanged); before that only for the
-    municipality's own people, rendered fresh and marked CONCEPT. Anything else is the same
-    404 as a number that does not exist."""
-    proposal = get_object_or_404(Proposal.objects.select_related("municipality"), pk=pk)
+    """Public once signed in a public meeting (from the archive, unchanged), with a Link
+    header to its canonical page; a signed besluit of a besloten vergadering only for the
+    municipality's own people, from the archive too; before signing only for them, rendered
+    fresh and marked CONCEPT. Anything else is the same 404 as a number that does not exist."""
+    proposal = get_object_or_404(Proposal.objects.select_related("municipality", "decision"), pk=pk)
     if permissions.may_read_publicly(proposal):
-        archived = ArchivedDecision.objects.filter(proposal=proposal).first()
-        if archived is None:
-            return unavailable(
-                _(
-                    "Het ondertekende raadsbesluit wordt nu gearchiveerd; "
-                    "probeer het over een halve minuut opnieuw."
-                ),
-                retry_after=ARCHIVING_RETRY_SECONDS,
-            )
-        return verified_file_response(
-            archived.file,
-            archived.sha256,
-            download_name(proposal, "raadsbesluit"),
-            what=f"the archived raadsbesluit of {proposal.key}",
-        )
+        response = _archived_besluit(proposal)
+        response["Link"] = f'<{request.build_absolute_uri(proposal.get_public_url())}>; rel="canonical"'
+        return response
     if not permissions.may_view(request.user, proposal) or not proposal.has_besluit:
         raise Http404
+    if proposal.is_final:
+        return _archived_besluit(proposal)
     proposal = Proposal.objects.with_document().get(pk=proposal.pk)
     return pdf_response(pdf.render_besluit(proposal), download_name(proposal, "raadsbesluit", "-concept"))
+
+
+def public_raadsbesluit_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
+    """The archived raadsbesluit at its address by municipality and number, for anyone."""
+    proposal = get_object_or_404(
+        permissions.public_decisions().select_related("municipality"), municipality__code=code, number=number
+    )
+    return _archived_besluit(proposal)
+
+
+def _archived_besluit(proposal: Proposal) -> HttpResponse:
+    """The signed raadsbesluit byte for byte as archived, or a 503 while it is being archived."""
+    archived = ArchivedDecision.objects.filter(proposal=proposal).first()
+    if archived is None:
+        return unavailable(
+            _(
+                "Het ondertekende raadsbesluit wordt nu gearchiveerd; "
+                "probeer het over een halve minuut opnieuw."
+            ),
+            retry_after=ARCHIVING_RETRY_SECONDS,
+        )
+    return verified_file_response(
+        archived.file,
+        archived.sha256,
+        download_name(proposal, "raadsbesluit"),
+        what=f"the archived raadsbesluit of {proposal.key}",
+    )
 
 
 def raadsvoorstel_pdf(request: HttpRequest, pk: int) -> HttpResponse:
@@ -96,8 +114,15 @@ def archive_check(request: HttpRequest) -> HttpResponse:
                 .filter(decision__paper_scan_sha256=digest)
                 .first()
             )
+    # The check confirms what the visitor holds; it links only to what anyone may read.
+    found_proposal = found.proposal if found else scan_of
+    public_url = (
+        found_proposal.get_public_url()
+        if found_proposal is not None and permissions.may_read_publicly(found_proposal)
+        else None
+    )
     return render(
         request,
         "documents/check.html",
-        {"form": form, "found": found, "scan_of": scan_of, "checked": checked},
+        {"form": form, "found": found, "scan_of": scan_of, "checked": checked, "public_url": public_url},
     )

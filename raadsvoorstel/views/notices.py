@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import actions
+from .. import actions, permissions
 from ..forms import MailPreferenceForm
 from ..models import Notice
 
@@ -31,7 +31,11 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notices/list.html",
-        {"notices": notices, "mail_form": MailPreferenceForm(initial={"by_mail": request.user.mail_notices})},
+        {
+            "notices": notices,
+            "mail_form": MailPreferenceForm(initial={"by_mail": request.user.mail_notices}),
+            "may_hold_api_token": permissions.may_hold_api_token(request.user),
+        },
     )
 
 
