@@ -5,8 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format translations screenshots check-python check-pango clean
+.PHONY: run serve test lint format translations screenshots check-python check-pango clean
 
+# The quick start is development: DEBUG on, and a secret that is no secret (only here and in
+# tests/settings.py). Production refuses to start without its own (README, Production).
+run: export DJANGO_DEBUG = 1
+run: export DJANGO_SECRET_KEY ?= development-only-not-secret
 # The quick start seals Bloemendaal's signed decisions with a throwaway demo certificate.
 run: export RAADSVOORSTEL_SEAL_GM0377_PKCS12 ?= var/demo-seal-GM0377.p12
 run: export RAADSVOORSTEL_SEAL_GM0377_PASSPHRASE ?= demo-zegel
@@ -17,9 +21,22 @@ run: $(STAMP) check-pango
 	$(BIN)/python manage.py load_demo
 	@echo "Raadsvoorstel draait op http://$(HOST)/ (beheer: http://$(HOST)/admin/)"
 	@# The worker archives signed decisions in the background; it stops with the server.
-	$(BIN)/python manage.py db_worker --interval 1 --no-reload & worker=$$!; \
+	$(BIN)/python manage.py worker --interval 1 --no-reload & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST)
+
+# The production stack on this machine: gunicorn (raadsvoorstel/gunicorn_conf.py: 2 × cores
+# + 1 workers, 60 s timeout) with WhiteNoise serving the collected static files, and the
+# background worker beside it; both stop with Ctrl-C. Reads its settings from the
+# environment and refuses to start without them (README, Production).
+serve: export HOST := $(HOST)
+serve: $(STAMP) check-pango
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	@echo "Raadsvoorstel (productie) luistert op $(HOST)"
+	$(BIN)/python manage.py worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn --config python:raadsvoorstel.gunicorn_conf raadsvoorstel.wsgi
 
 test: $(STAMP) check-pango
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -36,7 +36,8 @@ def setup_django(var_dir: Path) -> None:
     """Settings as production runs them (DEBUG off), on SQLite in `var_dir`."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "raadsvoorstel.settings"
     os.environ["RAADSVOORSTEL_VAR_DIR"] = str(var_dir)
-    os.environ.pop("DATABASE_URL", None)
+    os.environ["DATABASE_URL"] = f"sqlite:///{var_dir / 'raadsvoorstel.sqlite3'}"
+    os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"  # the test Client asks over http
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ["DJANGO_SECRET_KEY"] = "bench-only-not-secret"  # noqa: S105 - throwaway database
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"  # the test Client's host

@@ -35,7 +35,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
-from . import actions, permissions, schema, search
+from . import actions, limits, permissions, schema, search
 from .interchange import InvalidDocuments, dumps, export_proposal, parse_documents
 from .models import AuditEntry, Proposal, StaleCopy, State, Theme, User, WorkflowError
 
@@ -246,7 +246,13 @@ def list_proposals(request: HttpRequest, filters: Query[ProposalFilters]):
     changed: a proposal that changes while being paged comes round again, never goes missing."""
     proposals = _with_changed_at(_filtered(permissions.readable_proposals(request.auth), filters))
     if filters.since is not None:
-        proposals = proposals.filter(changed_at__gte=_aware(filters.since))
+        try:
+            since = _aware(filters.since)
+            since.astimezone(datetime.UTC)  # the database compares in UTC
+        except OverflowError:
+            # A moment hours from year 1 or 9999 has no UTC time: a bad parameter, not an error.
+            raise ApiError(400, _("moet een tijdstip tussen het jaar 1 en 9999 zijn"), path="since") from None
+        proposals = proposals.filter(changed_at__gte=since)
     if filters.cursor:
         changed_at, pk = _read_cursor(filters.cursor)
         proposals = proposals.filter(Q(changed_at__gt=changed_at) | Q(changed_at=changed_at, pk__gt=pk))
@@ -514,12 +520,32 @@ def create_proposal(request: HttpRequest):
     return response
 
 
+def too_large() -> ApiError:
+    return ApiError(
+        413,
+        _("Het document is groter dan %(limit)s; er is niets opgeslagen.")
+        % {"limit": limits.megabytes(limits.MAX_IMPORT_BYTES)},
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE, met where ninja reads it (a step's body).
+    return _error_response(request, too_large())
+
+
 def _body_text(request: HttpRequest) -> str:
+    # The size the request announces first: a body over the limit is never read.
+    if limits.content_length(request) > limits.MAX_IMPORT_BYTES:
+        raise too_large()
     try:
+        body = request.body
+        if len(body) > limits.MAX_IMPORT_BYTES:
+            raise too_large()
         # utf-8-sig: a byte-order mark is no reason to refuse, as in the import command.
-        return request.body.decode("utf-8-sig")
+        return body.decode("utf-8-sig")
     except RequestDataTooBig:
-        raise ApiError(413, _("Het document is te groot.")) from None
+        raise too_large() from None
     except UnicodeDecodeError:
         raise ApiError(400, _("het document is geen UTF-8")) from None
 

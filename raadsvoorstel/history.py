@@ -23,28 +23,96 @@ class Change:
     text: str
 
 
+# A word carries the white space around it: half the tokens of splitting words from spaces.
+WORDS = re.compile(r"\s*\S+\s*|\s+")
+# A paragraph with the blank lines after it; the pieces joined are the text again.
+PARAGRAPH_BREAK = re.compile(r"(?<=\n\n)(?=[^\n])")
+# A sentence with the white space after it.
+SENTENCE_BREAK = re.compile(r"(?<=[.!?;:])\s+(?=\S)|(?<=\n)(?=\S)")
+# Above this many words on a side, a changed stretch is compared sentence by sentence first;
+# a sentence run still this long is compared with SequenceMatcher's autojunk (the most
+# frequent words then anchor no match): near linear instead of quadratic (bench/diff.py).
+LONG_STRETCH_WORDS = 2_000
+
+
 def word_diff(old: str, new: str) -> list[Change]:
     """The words that differ between two texts; white space, line breaks included, is kept.
 
     Line endings are compared as `\\n`: a revision saved before browsers' CRLF was normalised
     differs from a newer one only where its words do.
+
+    Paragraphs are compared first, as whole strings (a long text has few, and an unchanged
+    one is one token); only the paragraphs that changed are compared word by word, after
+    the words they share at their start and end are set aside. A 16,000-word text with
+    scattered edits so takes milliseconds instead of the minutes of one word-by-word pass.
     """
     old, new = plain(old), plain(new)
-    # A word carries the white space around it: half the tokens, and SequenceMatcher's
-    # cost grows with their square (a 3,000-word text went from 10 s to 0.2 s).
-    old_words = re.findall(r"\s*\S+\s*|\s+", old)
-    new_words = re.findall(r"\s*\S+\s*|\s+", new)
+    old_paragraphs, new_paragraphs = PARAGRAPH_BREAK.split(old), PARAGRAPH_BREAK.split(new)
     changes: list[Change] = []
-    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    matcher = difflib.SequenceMatcher(a=old_paragraphs, b=new_paragraphs, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
-            changes.append(Change("equal", "".join(old_words[a1:a2])))
-            continue
-        if a2 > a1:
-            changes.append(Change("delete", "".join(old_words[a1:a2])))
-        if b2 > b1:
-            changes.append(Change("insert", "".join(new_words[b1:b2])))
+            _add(changes, "equal", "".join(old_paragraphs[a1:a2]))
+        else:
+            _diff_words(changes, "".join(old_paragraphs[a1:a2]), "".join(new_paragraphs[b1:b2]))
     return changes
+
+
+def _diff_words(changes: list[Change], old: str, new: str, *, by_sentence: bool = True) -> None:
+    old_words, new_words = WORDS.findall(old), WORDS.findall(new)
+    if by_sentence and max(len(old_words), len(new_words)) > LONG_STRETCH_WORDS:
+        # One long paragraph (or many changed at once): its sentences first, as paragraphs are.
+        old_sentences, new_sentences = _sentences(old), _sentences(new)
+        matcher = difflib.SequenceMatcher(a=old_sentences, b=new_sentences, autojunk=False)
+        for op, a1, a2, b1, b2 in matcher.get_opcodes():
+            if op == "equal":
+                _add(changes, "equal", "".join(old_sentences[a1:a2]))
+            else:
+                _diff_words(
+                    changes, "".join(old_sentences[a1:a2]), "".join(new_sentences[b1:b2]), by_sentence=False
+                )
+        return
+    start = 0
+    while start < min(len(old_words), len(new_words)) and old_words[start] == new_words[start]:
+        start += 1
+    end = 0
+    while (
+        end < min(len(old_words), len(new_words)) - start
+        and old_words[len(old_words) - 1 - end] == new_words[len(new_words) - 1 - end]
+    ):
+        end += 1
+    _add(changes, "equal", "".join(old_words[:start]))
+    old_middle = old_words[start : len(old_words) - end]
+    new_middle = new_words[start : len(new_words) - end]
+    large = max(len(old_middle), len(new_middle)) > LONG_STRETCH_WORDS
+    matcher = difflib.SequenceMatcher(a=old_middle, b=new_middle, autojunk=large)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            _add(changes, "equal", "".join(old_middle[a1:a2]))
+            continue
+        _add(changes, "delete", "".join(old_middle[a1:a2]))
+        _add(changes, "insert", "".join(new_middle[b1:b2]))
+    _add(changes, "equal", "".join(old_words[len(old_words) - end :]))
+
+
+def _sentences(text: str) -> list[str]:
+    """The text's sentences (and lines), each with the white space after it: joined, the text."""
+    pieces, start = [], 0
+    for match in SENTENCE_BREAK.finditer(text):
+        pieces.append(text[start : match.end()])
+        start = match.end()
+    pieces.append(text[start:])
+    return [piece for piece in pieces if piece]
+
+
+def _add(changes: list[Change], op: str, text: str) -> None:
+    """Append a run, joined to the one before when that has the same kind."""
+    if not text:
+        return
+    if changes and changes[-1].op == op:
+        changes[-1] = Change(op, changes[-1].text + text)
+    else:
+        changes.append(Change(op, text))
 
 
 @dataclass

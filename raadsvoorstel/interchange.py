@@ -19,7 +19,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import gemeentewet
+from . import gemeentewet, limits
 from .amendments import ACTIONS, DELETE, INSERT, Change
 from .models import (
     FINAL_STATES,
@@ -267,6 +267,10 @@ class _Checker:
         if not isinstance(value, str):
             self.error(path, _("moet een tekst zijn"))
             return None
+        if "\x00" in value:
+            # No database stores it (PostgreSQL refuses NUL in text); no real text holds it.
+            self.error(path, _("bevat een NUL-teken"))
+            return None
         if not allow_empty and not value.strip():
             self.error(path, _("mag niet leeg zijn"))
             return None
@@ -352,6 +356,7 @@ class _Checker:
             state=state,
             decision=None,
         )
+        self.text_within_limit(document)
         if state is not None and "decision" in raw:
             document.decision = self.decision(raw["decision"], document)
         if state == State.RBOP_ADOPTED and "regional_plan" in raw and raw["regional_plan"] is None:
@@ -388,10 +393,29 @@ class _Checker:
                 sections.append(
                     (
                         self.text(item.get("heading"), f"{path}.heading", max_length=200),
-                        self.text(item.get("body"), f"{path}.body", allow_empty=True),
+                        self.text(
+                            item.get("body"),
+                            f"{path}.body",
+                            allow_empty=True,
+                            max_length=limits.MAX_SECTION_CHARS,
+                        ),
                     )
                 )
         return sections
+
+    def text_within_limit(self, document: ProposalDocument) -> None:
+        """All sections and decision points together stay within `limits.MAX_TEXT_CHARS`."""
+        length = sum(len(heading or "") + len(body or "") for heading, body in document.sections)
+        length += sum(len(point or "") for point in document.decision_points)
+        if length > limits.MAX_TEXT_CHARS:
+            self.error(
+                "sections",
+                _(
+                    "de onderdelen en beslispunten zijn samen %(length)s tekens lang; "
+                    "ten hoogste %(max)s toegestaan"
+                )
+                % {"length": length, "max": limits.MAX_TEXT_CHARS},
+            )
 
     def themes(self, value: Any) -> list[Theme]:
         known = {theme.path: theme for theme in Theme.objects.select_related("parent")}

@@ -10,6 +10,8 @@ here too: only the application's own static files (fonts, stylesheet, logo) — 
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
 import mimetypes
 from pathlib import Path
@@ -133,6 +135,31 @@ def voorstel_html(proposal: Proposal) -> str:
 
 
 # --- PDF ---
+
+# What a render loads besides its HTML; a change to any of these is a new rendering.
+RENDER_ASSETS = ("pdf", "fonts")
+
+
+@functools.cache
+def _assets_key() -> str:
+    """The SHA-256 of the static files a render may load (stylesheet, fonts), of the PDF
+    variant and of WeasyPrint's version: read once per process."""
+    from weasyprint import __version__ as weasyprint_version
+
+    digest = hashlib.sha256(f"{PDF_VARIANT}\0{weasyprint_version}\0".encode())
+    for directory in RENDER_ASSETS:
+        found = finders.find(directory, find_all=True) or []
+        for root in sorted(found):
+            for path in sorted(Path(root).rglob("*")):
+                if path.is_file():
+                    digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def source_key(html: str) -> str:
+    """What a rendering of `html` is kept under: the same HTML with the same stylesheet,
+    fonts and WeasyPrint gives the same PDF, so it is rendered once."""
+    return hashlib.sha256(_assets_key().encode() + html.encode("utf-8")).hexdigest()
 
 
 def render(html: str) -> bytes:

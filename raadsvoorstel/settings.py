@@ -1,65 +1,74 @@
-"""Settings for Raadsvoorstel.
+"""Settings for Raadsvoorstel, from the environment only (README, "Production").
 
-The quick start (`make run`) needs no configuration: an SQLite database under `var/`
-and a development secret. Production sets the environment variables read below;
-`DATABASE_URL` (postgres://user@host:port/name) selects PostgreSQL.
+Safe by default: without DJANGO_DEBUG=1 this is production, which refuses to start until
+DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL are set, and which serves over
+HTTPS only (HSTS, secure cookies, a Content Security Policy). `make run` and the tests
+(tests/settings.py) turn DEBUG on and bring their own throwaway secret; with DEBUG on and no
+DATABASE_URL the quick start's SQLite database in `var/` is used.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from django.core.exceptions import ImproperlyConfigured
+import environ
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("RAADSVOORSTEL_VAR_DIR", BASE_DIR / "var"))
+env = environ.Env()
+VAR_DIR = Path(env.str("RAADSVOORSTEL_VAR_DIR", default=str(BASE_DIR / "var")))
 
-DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY when DJANGO_DEBUG is off.")
-    SECRET_KEY = "development-only-not-secret"  # noqa: S105 - quick start only
-ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+_required = ["DJANGO_SECRET_KEY"] if DEBUG else ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"]
+if _missing := [name for name in _required if not env.str(name, default="").strip()]:
+    # SystemExit, not ImproperlyConfigured: manage.py and gunicorn then print this one line
+    # and stop, instead of a traceback (or gunicorn workers that keep failing to boot).
+    raise SystemExit(
+        f"Raadsvoorstel will not start: set {', '.join(_missing)} in the environment"
+        + ("" if DEBUG else " (production, DJANGO_DEBUG is off; see README, Production).")
+    )
+SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 if DEBUG:
     ALLOWED_HOSTS += ["127.0.0.1", "localhost", "[::1]"]
 
 
 def database_from_url(url: str) -> dict:
-    """Turn a DATABASE_URL into Django's DATABASES entry (PostgreSQL or SQLite only)."""
-    parts = urlsplit(url)
-    if parts.scheme in ("postgres", "postgresql"):
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parts.path.lstrip("/")),
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": 60,
-        }
-    if parts.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parts.path)}
-    raise ImproperlyConfigured(f"DATABASE_URL must be postgres:// or sqlite://, not {parts.scheme}://")
+    """DATABASE_URL as Django's DATABASES entry, through django-environ (PostgreSQL or SQLite).
+
+    `sqlite:///var/db.sqlite3` has always meant the absolute path /var/db.sqlite3 here, where
+    django-environ reads three slashes as relative (and four as absolute): the old meaning is
+    kept, so existing URLs and scripts go on working.
+    """
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        url = "sqlite:////" + url.removeprefix("sqlite:///")
+    config = env.db_url_config(url)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Concurrent writers wait for the lock instead of failing at once.
+        config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        config.update(CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True)
+    else:
+        raise SystemExit(f"DATABASE_URL must be postgres:// or sqlite://, not {url.split(':', 1)[0]}://")
+    return config
 
 
-if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
-else:
+if "DATABASE_URL" not in env:
+    # Only with DEBUG on (production refused above): the quick start's database.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "raadsvoorstel.sqlite3",
-            # Concurrent writers wait for the lock instead of failing at once.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
-        }
-    }
+DATABASES = {
+    "default": database_from_url(
+        env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'raadsvoorstel.sqlite3'}")
+    )
+}
 
 INSTALLED_APPS = [
     "raadsvoorstel",
     "django.contrib.admin",
     "django.contrib.auth",
+    # Logins throttled after repeated failures (AXES_* below).
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -78,7 +87,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that everything after it, a 500 included, logs with the request's id.
+    "raadsvoorstel.observability.RequestIdMiddleware",
+    "raadsvoorstel.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files with hashed names and compressed, served by the app (make serve).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -87,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "raadsvoorstel.urls"
@@ -141,6 +158,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every login of a locked-out user name and address, password or not.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -166,6 +185,19 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Production serves static files through WhiteNoise from STATIC_ROOT, as `collectstatic`
+# (run by `make serve`) leaves them: names with their hash, so they are cached for a year,
+# and compressed. With DEBUG on they come straight from static/ and the apps.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -196,3 +228,95 @@ RAADSVOORSTEL_SEALS = {
     if name.startswith("RAADSVOORSTEL_SEAL_") and name.endswith("_PKCS12") and path
 }
 RAADSVOORSTEL_TIMESTAMP_URL = os.environ.get("RAADSVOORSTEL_TIMESTAMP_URL", "")
+
+# Limits on what comes in (raadsvoorstel/limits.py, README "Limits"): a request body apart
+# from its files, such as an API document or a long proposal, up to the import's 5 MB.
+# Files stream to disk above FILE_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB); their size is
+# limited per view, from CONTENT_LENGTH, before the body is read (limits.limit_upload).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # = limits.MAX_IMPORT_BYTES (a test keeps them equal)
+
+# --- Safe by default (README, "Production") ---
+#
+# HTTPS only, unless DEBUG is on (`make run` serves plain http on 127.0.0.1). Behind a TLS
+# proxy, DJANGO_SECURE_PROXY_SSL_HEADER names the header the proxy sets to "https" (and
+# overwrites when a client sends it), e.g. X-Forwarded-Proto; without it every request
+# would look like http, redirect forever and fail the CSRF origin check.
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# The load balancer's health check may come over plain http to the instance itself.
+SECURE_REDIRECT_EXEMPT = [r"^gezond/$"]
+if _proxy_header := env.str("DJANGO_SECURE_PROXY_SSL_HEADER", default=""):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Behind a proxy that appends the client's address to X-Forwarded-For, that address is
+# the one logins are throttled by (observability.client_ip); otherwise it is REMOTE_ADDR.
+RAADSVOORSTEL_FORWARDED_FOR = env.bool("RAADSVOORSTEL_FORWARDED_FOR", default=False)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True  # no script of ours reads either
+# Lax, not Strict: a link in a notice mail must arrive logged in.
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# A session ends after this long without a request (each request starts the time again).
+SESSION_COOKIE_AGE = env.int("RAADSVOORSTEL_SESSION_IDLE_MINUTES", default=120) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Content Security Policy, enforced: our own scripts, styles, fonts and images only, no
+# inline script or style attribute anywhere (the JSON-LD of a public decision is data, and
+# not run), no plugins, no framing, forms posting only here.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    # data: for the images Swagger UI's stylesheet carries inline (/api/v1/docs).
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Logins: after RAADSVOORSTEL_LOGIN_FAILURES wrong passwords for one user name from one
+# address, that pair is refused for RAADSVOORSTEL_LOGIN_LOCKOUT_MINUTES, the right password
+# included (django-axes; the login page says so in Dutch). By name and address together, so
+# nobody can lock a colleague out from elsewhere. `manage.py axes_reset_username NAME` lifts
+# one lock, `axes_reset` all; django-axes' admin pages stay out (its texts are not Dutch).
+AXES_ENABLE_ADMIN = False
+AXES_FAILURE_LIMIT = env.int("RAADSVOORSTEL_LOGIN_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("RAADSVOORSTEL_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "raadsvoorstel.views.errors.locked_out"
+AXES_CLIENT_IP_CALLABLE = "raadsvoorstel.observability.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# Logs: one JSON line per record on stderr, each with the request's id (observability.py);
+# a 500 is django.request's ERROR with its traceback. RAADSVOORSTEL_LOG_LEVEL (INFO).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "raadsvoorstel.observability.RequestIdFilter"}},
+    "formatters": {"json": {"()": "raadsvoorstel.observability.JsonFormatter"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_id"],
+            "formatter": "json",
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": env.str("RAADSVOORSTEL_LOG_LEVEL", default="INFO")},
+    # Django's own loggers write through the root's handler instead of their defaults.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # Its start-up banner in every command is noise; its lockouts are warnings.
+        "axes.apps": {"level": "WARNING"},
+    },
+}
+
+# /gezond/ reads the worker's heartbeat here (health.py); web and worker must share it.
+RAADSVOORSTEL_WORKER_HEARTBEAT = Path(
+    env.str("RAADSVOORSTEL_WORKER_HEARTBEAT", default=str(VAR_DIR / "worker.heartbeat"))
+)

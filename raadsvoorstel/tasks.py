@@ -96,3 +96,30 @@ def assemble_bundle(bundle_id: int, attempt: int = 1) -> str:
     except Exception:
         _retry_or_give_up(assemble_bundle, bundle_id, (bundle_id,), attempt, "Het samenvoegen")
         raise
+
+
+@task()
+def render_document(render_id: int) -> str:
+    """Render a queued raadsvoorstel or concept raadsbesluit (actions.request_render) and keep
+    it; returns its SHA-256. When the text changed since it was asked for, nothing is
+    rendered: the next request asks for the new text. A failure is recorded on the row (the
+    page then says so, and the next request queues it again) and logged."""
+    from . import actions, pdf
+    from .actions.renders import document_html
+    from .models import Proposal, RenderedDocument, RenderStatus
+
+    row = RenderedDocument.objects.filter(pk=render_id).first()
+    if row is None or row.status == RenderStatus.READY:
+        return row.sha256 if row else ""
+    try:
+        proposal = Proposal.objects.with_document().get(pk=row.proposal_id)
+        html = document_html(proposal, row.kind)
+        key = pdf.source_key(html)
+        if key != row.source_key:
+            RenderedDocument.objects.filter(pk=row.pk, status=RenderStatus.QUEUED).delete()
+            return ""
+        return actions.store_render(proposal.pk, row.kind, key, proposal.version, pdf.render(html)).sha256
+    except Exception as error:
+        logger.exception("Rendering %s of proposal %s failed", row.kind, row.proposal_id)
+        actions.render_failed(render_id, f"{type(error).__name__}: {error}")
+        raise

@@ -6,15 +6,33 @@ from django.urls import path
 from .api import api
 from .feeds import MunicipalityDecisionsFeed
 from .sitemaps import SITEMAPS
-from .views import documents, meetings, members, notices, plans, public, search, signing, start, tokens, votes
+from .views import (
+    documents,
+    health,
+    meetings,
+    members,
+    notices,
+    plans,
+    public,
+    search,
+    signing,
+    start,
+    tokens,
+    votes,
+)
 from .views import proposals as views
 
 admin.site.site_header = "Raadsvoorstel"
 admin.site.site_title = "Raadsvoorstel"
 admin.site.index_title = "Beheer"
 
+# Dutch, small, and naming the request's id (views/errors.py).
+handler500 = "raadsvoorstel.views.errors.server_error"
+
 urlpatterns = [
     path("", start.start, name="start"),
+    # For a load balancer: 200 or 503 with what is wrong (views/health.py).
+    path("gezond/", health.health, name="health"),
     path("zoeken/", search.search_page, name="search"),
     path("inloggen/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),

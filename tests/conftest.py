@@ -19,6 +19,12 @@ BLOEMENDAAL_FILE = settings.BASE_DIR / "fixtures" / "proposals" / "GM0377-202300
 
 
 @pytest.fixture(autouse=True)
+def media_in_a_temporary_directory(settings, tmp_path_factory):
+    """Files a test stores (a rendered PDF, an archive) never land in var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashing costs a second per demo account; the tests do not test the hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

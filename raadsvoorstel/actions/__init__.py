@@ -59,6 +59,7 @@ from .regional import (
     update_plan,
     withdraw_plan,
 )
+from .renders import render_failed, request_render, store_render
 from .tokens import create_token, revoke_token, use_token
 from .votes import (
     adopted_amendments,
@@ -113,6 +114,8 @@ __all__ = [
     "record_decision",
     "record_presence",
     "remove_attachment",
+    "render_failed",
+    "request_render",
     "request_bundle",
     "restore_archive",
     "return_proposal_to_concept",
@@ -126,6 +129,7 @@ __all__ = [
     "signatories",
     "start_vote",
     "store_bundle_part",
+    "store_render",
     "submit_proposal",
     "table_amendment",
     "table_motion",

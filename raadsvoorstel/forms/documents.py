@@ -7,6 +7,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .proposals import check_upload_size
+
 __all__ = ["ArchiveCheckForm"]
 
 
@@ -18,6 +20,12 @@ class ArchiveCheckForm(forms.Form):
         max_length=64,
         help_text=_("64 tekens, 0-9 en a-f."),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            check_upload_size(upload)
+        return upload
 
     def clean_sha256(self) -> str:
         value = self.cleaned_data["sha256"].strip().lower()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..amendments import DELETE, INSERT, REPLACE, Change
 from ..models import Advice, Ballot, CouncilMember, Meeting, Proposal, TabledAmendment, User, VoteMode
-from .proposals import AttachmentForm
+from .proposals import AttachmentForm, check_upload_size
 
 __all__ = [
     "AgendaForm",
@@ -56,6 +56,11 @@ class MemberImportForm(forms.Form):
         label=_("CSV-bestand"),
         help_text=_("Kolommen naam, fractie, vanaf en tot en met (leeg als nog lid), met een kopregel."),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_upload_size(upload)
+        return upload
 
 
 class MeetingForm(forms.ModelForm):

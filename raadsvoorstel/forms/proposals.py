@@ -27,13 +27,14 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .. import history, search
+from .. import history, limits, search
 from ..models import Advice, PlanState, Proposal, Proposer, RegionalPlan, State, Theme
 from ..text import KEEP_PLAN, ProposalText
 
 SUBJECT_MAX_LENGTH = Proposal._meta.get_field("subject").max_length
 
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+# The one limit on an uploaded file (limits.py); the name is kept for those who import it.
+MAX_ATTACHMENT_BYTES = limits.MAX_UPLOAD_BYTES
 
 # The headings a new proposal starts with: the usual outline of a raadsvoorstel.
 USUAL_HEADINGS = [
@@ -201,6 +202,16 @@ class SectionForm(forms.Form):
         ),
     )
 
+    def clean_body(self) -> str:
+        # Not max_length: a browser would cut a longer (pasted) text off without a word.
+        body = self.cleaned_data["body"]
+        if len(body) > limits.MAX_SECTION_CHARS:
+            raise ValidationError(
+                _("De tekst is %(length)s tekens; een onderdeel mag er hoogstens %(limit)s hebben."),
+                params={"length": len(body), "limit": limits.MAX_SECTION_CHARS},
+            )
+        return body
+
 
 class DecisionPointForm(forms.Form):
     text = forms.CharField(label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -284,7 +295,25 @@ class ProposalEditor:
 
     def is_valid(self) -> bool:
         valid = [self.form.is_valid(), self.sections.is_valid(), self.points.is_valid()]
-        return all(valid)
+        return all(valid) and self._text_within_limit()
+
+    def _text_within_limit(self) -> bool:
+        """All sections and decision points together stay within `limits.MAX_TEXT_CHARS`."""
+        length = sum(len(row["heading"]) + len(row["body"]) for row in self.sections.ordered_data())
+        length += sum(len(row["text"]) for row in self.points.ordered_data())
+        if length <= limits.MAX_TEXT_CHARS:
+            return True
+        self.form.add_error(
+            None,
+            ValidationError(
+                _(
+                    "De onderdelen en beslispunten zijn samen %(length)s tekens; een voorstel mag er "
+                    "hoogstens %(limit)s hebben. Zet lange stukken in een bijlage."
+                ),
+                params={"length": length, "limit": limits.MAX_TEXT_CHARS},
+            ),
+        )
+        return False
 
     def text(self) -> ProposalText:
         data = self.form.cleaned_data
@@ -441,11 +470,10 @@ class AttachmentForm(forms.Form):
 
     @staticmethod
     def clean_pdf(upload):
-        """A PDF of at most 20 MB, judged by its content, not by its name."""
+        """A PDF of at most 20 MB (limits.MAX_UPLOAD_BYTES), judged by its content, not by its name."""
         if upload.size == 0:
             raise ValidationError(_("Het bestand is leeg."))
-        if upload.size > MAX_ATTACHMENT_BYTES:
-            raise ValidationError(_("Het bestand is groter dan 20 MB."))
+        check_upload_size(upload)
         # A PDF starts with %PDF- and ends with %%EOF (within its last kilobyte).
         upload.seek(0)
         head = upload.read(1024)
@@ -521,3 +549,15 @@ class ProposalFilterForm(forms.Form):
             proposals = search.matching(proposals, data["q"])
             return proposals.order_by(data["sort"], "number") if data["sort"] else proposals
         return proposals.order_by(data["sort"] or "-date", "number")
+
+
+def check_upload_size(upload) -> None:
+    """Refuse an uploaded file larger than `limits.MAX_UPLOAD_BYTES`, naming both sizes."""
+    if upload.size > limits.MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("Het bestand is groter dan %(limit)s (het is %(size)s)."),
+            params={
+                "limit": limits.megabytes(limits.MAX_UPLOAD_BYTES),
+                "size": limits.megabytes(upload.size),
+            },
+        )

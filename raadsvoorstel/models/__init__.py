@@ -8,5 +8,6 @@ from .meetings import *  # noqa: F403
 from .notices import *  # noqa: F403
 from .proposals import *  # noqa: F403
 from .regional import *  # noqa: F403
+from .renders import *  # noqa: F403
 from .search import *  # noqa: F403
 from .tokens import *  # noqa: F403

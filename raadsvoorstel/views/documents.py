@@ -1,7 +1,9 @@
 """The PDFs: the raadsvoorstel at any state, the raadsbesluit from `advised` on (CONCEPT
 until signed), the archived one byte for byte, and a check of any PDF against the archive.
 
-A GET only ever reads: archiving is the background task's work. A stored file is served
+A GET never archives: that is the background task's work. The raadsvoorstel and the
+concept raadsbesluit are rendered once per text and kept (`actions.request_render`): a
+large one by the worker, while the page answers 202 and looks again by itself. A stored file is served
 only when its bytes still have the SHA-256 on its record; otherwise the visitor gets a
 Dutch 503 and the log an error, never other bytes.
 """
@@ -15,14 +17,16 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .. import files, pdf, permissions
+from .. import actions, files, limits, permissions
 from ..forms import ArchiveCheckForm
-from ..models import ArchivedDecision, Decision, Proposal
-from .shared import download_name, pdf_response, unavailable, verified_file_response, visible_proposal
+from ..models import ArchivedDecision, Decision, Proposal, RenderKind, RenderStatus
+from .shared import download_name, unavailable, verified_file_response, visible_proposal
 
 logger = logging.getLogger(__name__)
 # Retry-After for a besluit still being archived: the worker takes seconds, not minutes.
 ARCHIVING_RETRY_SECONDS = 30
+# How often the "being made" page looks again: a large raadsvoorstel takes seconds to a minute.
+RENDERING_RETRY_SECONDS = 3
 
 
 def raadsbesluit_pdf(request: HttpRequest, pk: int) -> HttpResponse:
@@ -40,7 +44,9 @@ def raadsbesluit_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if proposal.is_final:
         return _archived_besluit(proposal)
     proposal = Proposal.objects.with_document().get(pk=proposal.pk)
-    return pdf_response(pdf.render_besluit(proposal), download_name(proposal, "raadsbesluit", "-concept"))
+    return _rendered(
+        request, proposal, RenderKind.BESLUIT_CONCEPT, download_name(proposal, "raadsbesluit", "-concept")
+    )
 
 
 def public_raadsbesluit_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
@@ -72,7 +78,35 @@ def _archived_besluit(proposal: Proposal) -> HttpResponse:
 
 def raadsvoorstel_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = Proposal.objects.with_document().get(pk=visible_proposal(request, pk).pk)
-    return pdf_response(pdf.render_voorstel(proposal), download_name(proposal, "raadsvoorstel"))
+    return _rendered(request, proposal, RenderKind.RAADSVOORSTEL, download_name(proposal, "raadsvoorstel"))
+
+
+def _rendered(request: HttpRequest, proposal: Proposal, kind: str, filename: str) -> HttpResponse:
+    """The kept rendering of the document's current text; while the worker makes it, 202 and
+    a page that looks again every few seconds (a Refresh header and its meta element: no
+    script, whatever the Content-Security-Policy)."""
+    rendered = actions.request_render(proposal, kind)
+    if rendered.status == RenderStatus.READY:
+        return verified_file_response(
+            rendered.file, rendered.sha256, filename, what=f"the rendered {kind} of {proposal.key}"
+        )
+    failed = rendered.status == RenderStatus.FAILED
+    response = render(
+        request,
+        "documents/rendering.html",
+        {
+            "proposal": proposal,
+            "what": RenderKind(kind).label.capitalize(),
+            "failed": failed,
+            "retry_after": RENDERING_RETRY_SECONDS,
+        },
+        status=503 if failed else 202,
+    )
+    if not failed:
+        response["Refresh"] = str(RENDERING_RETRY_SECONDS)
+        response["Retry-After"] = str(RENDERING_RETRY_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def paper_scan(request: HttpRequest, pk: int) -> HttpResponse:
@@ -91,6 +125,7 @@ def paper_scan(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@limits.limit_upload
 @require_http_methods(["GET", "POST"])
 def archive_check(request: HttpRequest) -> HttpResponse:
     """Anyone may check a PDF, or its SHA-256, against the archive of signed decisions:

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from .. import actions, permissions
+from .. import actions, limits, permissions
 from ..forms import MemberForm, MemberImportForm
 from ..models import CouncilMember
 from .shared import own_municipality, run_action
@@ -19,6 +19,7 @@ def _griffie_only(request: HttpRequest, municipality) -> None:
         raise PermissionDenied(_("Alleen de griffie beheert de raadsleden."))
 
 
+@limits.limit_upload
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     municipality = own_municipality(request)

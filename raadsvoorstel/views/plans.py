@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import actions, consultation, permissions
+from .. import actions, consultation, limits, permissions
 from ..forms import AdoptionForm, AnswerForm, PlanForm, VersionForm, WithdrawPlanForm, error_list
 from ..models import BundleStatus, PlanAnswer, RegionalBody, RegionalPlan, Role
 from .shared import download_name, run_action, verified_file_response, visible_proposal
@@ -67,6 +67,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@limits.limit_upload
 @login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
     body = _own_body(request)
@@ -95,6 +96,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@limits.limit_upload
 @login_required
 def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
     plan = _managed(request, code)
@@ -214,6 +216,7 @@ def plan_withdraw(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(plan)
 
 
+@limits.limit_upload
 @login_required
 def plan_adopt(request: HttpRequest, code: str) -> HttpResponse:
     """The vaststelling: allowed once every member answered or the deadline passed; the page

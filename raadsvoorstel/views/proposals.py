@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import actions, history, permissions
+from .. import actions, history, limits, permissions
 from ..forms import (
     AnswerForm,
     AttachmentForm,
@@ -295,6 +295,7 @@ def proposal_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@limits.limit_upload
 @login_required
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:

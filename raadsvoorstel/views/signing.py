@@ -10,11 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .. import actions, permissions
+from .. import actions, limits, permissions
 from ..forms import PaperSignatureForm, SignForm
 from .shared import run_action, visible_proposal
 
 
+@limits.limit_upload
 @login_required
 def proposal_sign(request: HttpRequest, pk: int) -> HttpResponse:
     """Voorzitter and griffier each sign here for themself; the griffier may instead record

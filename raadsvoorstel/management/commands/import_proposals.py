@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
-from raadsvoorstel import actions
+from raadsvoorstel import actions, limits
 from raadsvoorstel.interchange import InvalidDocuments, parse_documents
 from raadsvoorstel.models import WorkflowError
 
@@ -27,6 +27,14 @@ class Command(BaseCommand):
         sources = []
         for name in files:
             try:
+                # Its size first: a file over the limit is never read into memory.
+                size = Path(name).stat().st_size
+                if size > limits.MAX_IMPORT_BYTES:
+                    self.stderr.write(
+                        f"{name}: het bestand is {limits.megabytes(size)}; "
+                        f"een importbestand is ten hoogste {limits.megabytes(limits.MAX_IMPORT_BYTES)}"
+                    )
+                    continue
                 sources.append((name, Path(name).read_text(encoding="utf-8-sig")))
             except (OSError, UnicodeDecodeError) as error:
                 self.stderr.write(f"{name}: kan het bestand niet lezen ({error})")
