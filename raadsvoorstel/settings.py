@@ -313,6 +313,9 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         # Its start-up banner in every command is noise; its lockouts are warnings.
         "axes.apps": {"level": "WARNING"},
+        # WeasyPrint and fontTools narrate every step of every render at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
