@@ -44,8 +44,9 @@ WORDS = str.split(
 )
 
 
-def fill(rng: random.Random) -> dict:
-    """Bulk rows for 100,000 proposals; returns what the timings need."""
+def fill(rng: random.Random, total: int = TOTAL) -> dict:
+    """Bulk rows for `total` proposals (100,000 by default; Bloemendaal's share and those
+    before the council scale with it); returns what the timings need."""
     from django.db import connection, transaction
 
     from raadsvoorstel import demo
@@ -74,18 +75,19 @@ def fill(rng: random.Random) -> dict:
     griffie = User.objects.create(username="griffie", role=Role.GRIFFIEMEDEWERKER, municipality=own)
     start = datetime.date(2000, 1, 1)
     counts = {own.pk: 0}
+    own_total, before_council = total * OWN // TOTAL, total * BEFORE_COUNCIL // TOTAL
 
     def subject() -> str:
         return " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 7))).capitalize()
 
     with transaction.atomic():
         proposals, states = [], []
-        for n in range(TOTAL):
-            municipality = own if n < OWN else others[n % len(others)]
+        for n in range(total):
+            municipality = own if n < own_total else others[n % len(others)]
             counts[municipality.pk] = counts.get(municipality.pk, 0) + 1
             state = (
                 State.COUNCIL_ADVICE
-                if n < BEFORE_COUNCIL
+                if n < before_council
                 else rng.choices(
                     [State.SIGNED, State.CONCEPT, State.WITHDRAWN, State.REJECTED], [80, 10, 5, 5]
                 )[0]
@@ -162,7 +164,7 @@ def fill(rng: random.Random) -> dict:
         )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    assert SearchEntry.objects.count() == TOTAL
+    assert SearchEntry.objects.count() == total
     return {
         "own": own,
         "griffie": griffie,
