@@ -46,13 +46,26 @@ def store(file: FieldFile, name: str, content: bytes) -> str:
     """Store `content` under `name` (made of ids and hashes), without overwriting anything:
     a file already there with these very bytes is kept; returns the name it is stored under."""
     storage = file.storage
-    if storage.exists(name):
+    existed = storage.exists(name)
+    if existed:
         with storage.open(name, "rb") as stored:
             if stored.read() == content:
                 file.name = name
                 return name
-    file.name = storage.save(name, ContentFile(content))
+    try:
+        file.name = storage.save(name, ContentFile(content))
+    except BaseException:
+        # A full disk (ENOSPC) stops the write halfway and leaves that half under the name, where
+        # the next try would find it in the way and store beside it: the half goes now.
+        if not existed and storage.exists(name) and not _holds(storage, name, content):
+            storage.delete(name)
+        raise
     return file.name
+
+
+def _holds(storage, name: str, content: bytes) -> bool:
+    with storage.open(name, "rb") as stored:
+        return stored.read() == content
 
 
 @contextmanager

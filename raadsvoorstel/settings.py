@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that everything after it, a 500 included, logs with the request's id.
     "raadsvoorstel.observability.RequestIdMiddleware",
+    # A database that is down or restarting: a Dutch 503 with Retry-After, not a 500.
+    "raadsvoorstel.middleware.DatabaseUnavailableMiddleware",
     "raadsvoorstel.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files with hashed names and compressed, served by the app (make serve).

@@ -1,5 +1,6 @@
 """The answers when something refuses: the 500 page, and the login page after too many tries."""
 
+import sys
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,13 +11,19 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
+from ..middleware import DATABASE_UNAVAILABLE, database_unavailable_response, log_database_unavailable
 from ..observability import current_request_id
 
 
 @requires_csrf_token
 def server_error(request):
     """templates/500.html with the request's id, rendered without context processors: what
-    failed may be the database they read."""
+    failed may be the database they read. A database that is away, found outside a view (the
+    session saved after it), is the 503 of middleware.DatabaseUnavailableMiddleware instead."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        log_database_unavailable(request, error)
+        return database_unavailable_response(request)
     request_id = getattr(request, "request_id", "") or current_request_id()
     html = loader.get_template("500.html").render({"request_id": request_id})
     return HttpResponseServerError(html)
