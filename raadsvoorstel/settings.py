@@ -190,8 +190,30 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Production serves static files through WhiteNoise from STATIC_ROOT, as `collectstatic`
 # (run by `make serve`) leaves them: names with their hash, so they are cached for a year,
 # and compressed. With DEBUG on they come straight from static/ and the apps.
+# Uploaded and archived files: on this machine's disk, or, when several machines serve the app,
+# in an S3-compatible bucket (django-storages). Every read is checked against its SHA-256
+# (files.read_verified) whichever holds them; files are private, served through the app.
+S3_BUCKET = env.str("RAADSVOORSTEL_S3_BUCKET", default="")
+FILE_STORAGE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("RAADSVOORSTEL_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("RAADSVOORSTEL_S3_REGION", default="") or None,
+            "access_key": env.str("RAADSVOORSTEL_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("RAADSVOORSTEL_S3_SECRET_ACCESS_KEY", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            # A name is never reused: an archived file is never overwritten.
+            "file_overwrite": False,
+        },
+    }
+    if S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": FILE_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
