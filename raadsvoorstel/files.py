@@ -47,11 +47,9 @@ def store(file: FieldFile, name: str, content: bytes) -> str:
     a file already there with these very bytes is kept; returns the name it is stored under."""
     storage = file.storage
     existed = storage.exists(name)
-    if existed:
-        with storage.open(name, "rb") as stored:
-            if stored.read() == content:
-                file.name = name
-                return name
+    if existed and _holds(storage, name, content):
+        file.name = name
+        return name
     try:
         file.name = storage.save(name, ContentFile(content))
     except BaseException:
